@@ -1,0 +1,71 @@
+package planner
+
+import (
+	"context"
+
+	"github.com/quartzdb/quartzdb/sql"
+)
+
+// This file is the contract between the wire server and the SQL engine.
+// The server owns the protocol (messages, portals by name, formats); the
+// Session owns everything SQL (transactions, plans, settings).
+
+// ResultColumn describes one column of a statement's result, as a
+// RowDescription field needs it.
+type ResultColumn struct {
+	Name string
+	Type sql.Type
+	// TableOID and AttNum name the source column when the result column is
+	// a plain column reference; zero otherwise.
+	TableOID uint32
+	AttNum   int16
+}
+
+// Prepared is a planned statement with its parameter and result shape.
+// It is immutable once returned; Bind may transparently re-plan it when the
+// catalog changed since.
+type Prepared struct {
+	// SQL is the statement's text.
+	SQL string
+	// ParamTypes has one entry per $n; never unknown (an unresolved
+	// parameter is text, as PostgreSQL's ParameterDescription shows).
+	ParamTypes []sql.Type
+	// Columns is nil when the statement returns no rows (NoData).
+	Columns []ResultColumn
+	// Empty is true for a statement with no content (EmptyQueryResponse).
+	Empty bool
+
+	stmt     sql.Statement
+	query    string
+	argOIDs  []uint32
+	plan     *plan
+	catalogV uint64
+}
+
+// Cursor runs one bound statement. Rows come out one at a time so a portal
+// can stop after max rows (PortalSuspended) and resume.
+type Cursor interface {
+	// Columns is the result shape (nil when no rows are returned).
+	Columns() []ResultColumn
+	// Next returns the next row, or nil at the end. The slice is only
+	// valid until the next call.
+	Next(ctx context.Context) ([]sql.Datum, error)
+	// Tag is the CommandComplete tag once Next returned nil ("SELECT 3",
+	// "INSERT 0 1", "BEGIN", ...).
+	Tag() string
+	// Close releases the cursor; safe to call more than once.
+	Close()
+}
+
+// SessionOptions are fixed when a connection starts.
+type SessionOptions struct {
+	// User and Database come from the startup message.
+	User     string
+	Database string
+	// StartupParams are the other startup-message parameters
+	// (application_name, client_encoding, DateStyle, options, ...).
+	StartupParams map[string]string
+	// Notice receives NOTICE/WARNING messages raised while a statement
+	// runs; it is called on the goroutine running the statement.
+	Notice func(*sql.Error)
+}

@@ -1,0 +1,601 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"github.com/quartzdb/quartzdb/sql"
+	"github.com/quartzdb/quartzdb/storage"
+)
+
+// schemaFor resolves the schema a new object goes into: the named one, or
+// the first existing schema of the search path.
+func (b *builder) schemaFor(name string) (*storage.SchemaDesc, error) {
+	names := []string{name}
+	if name == "" {
+		names = b.s.searchPath()
+	}
+	for _, n := range names {
+		sd, err := b.txn.LookupSchema(b.ctx, b.s.db.ID, n)
+		if err != nil {
+			return nil, fmt.Errorf("look up schema %q: %w", n, err)
+		}
+		if sd != nil {
+			return sd, nil
+		}
+		if name != "" {
+			return nil, sql.Errorf(sql.CodeInvalidSchemaName, "schema \"%s\" does not exist", name)
+		}
+	}
+	return nil, sql.Errorf(sql.CodeInvalidSchemaName, "no schema has been selected to create in")
+}
+
+// deparseExpr prints an expression back as SQL (for stored defaults).
+func deparseExpr(n *pg_query.Node) (string, error) {
+	tree := &pg_query.ParseResult{Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: &pg_query.SelectStmt{
+		TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: n}}}},
+	}}}}}}
+	s, err := pg_query.Deparse(tree)
+	if err != nil {
+		return "", fmt.Errorf("deparse expression: %w", err)
+	}
+	return strings.TrimPrefix(s, "SELECT "), nil
+}
+
+// serialTypes maps the serial pseudo-types to their integer types.
+var serialTypes = map[string]sql.Type{
+	"serial": sql.TypeInt4, "serial4": sql.TypeInt4,
+	"bigserial": sql.TypeInt8, "serial8": sql.TypeInt8,
+	"smallserial": sql.TypeInt2, "serial2": sql.TypeInt2,
+}
+
+func (b *builder) planCreateTable(cs *pg_query.CreateStmt) (*plan, error) {
+	if len(cs.InhRelations) > 0 || cs.Partspec != nil || cs.OfTypename != nil {
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "inheritance and partitioning are not supported yet")
+	}
+	rv := cs.Relation
+	if rv.Relpersistence == "t" {
+		// Temporary tables are kept like ordinary ones for now.
+	}
+	return &plan{run: func(x *execCtx) (Cursor, error) {
+		b := b.at(x)
+		sd, err := b.schemaFor(rv.Schemaname)
+		if err != nil {
+			return nil, err
+		}
+		existing, err := x.txn.LookupTable(x.ctx, x.s.db.ID, sd.ID, rv.Relname)
+		if err != nil {
+			return nil, err
+		}
+		if existing != nil {
+			if cs.IfNotExists {
+				x.s.notice("NOTICE", "42P07", "relation \"%s\" already exists, skipping", rv.Relname)
+				return &listCursor{tag: "CREATE TABLE"}, nil
+			}
+			return nil, sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", rv.Relname)
+		}
+		t := &storage.TableDesc{DBID: x.s.db.ID, SchemaID: sd.ID, Name: rv.Relname}
+		var pk []string
+		var pkName string
+		type uniq struct {
+			name string
+			cols []string
+		}
+		var uniques []uniq
+		var seqs []string
+		for _, el := range cs.TableElts {
+			switch v := el.Node.(type) {
+			case *pg_query.Node_ColumnDef:
+				cd := v.ColumnDef
+				for _, c := range t.Columns {
+					if c.Name == cd.Colname {
+						return nil, sql.Errorf(sql.CodeDuplicateColumn, "column \"%s\" specified more than once", cd.Colname)
+					}
+				}
+				col, colPK, colUnique, seq, err := b.columnDef(t, cd)
+				if err != nil {
+					return nil, err
+				}
+				if colPK {
+					if pk != nil {
+						return nil, sql.Errorf(sql.CodeInvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", t.Name)
+					}
+					pk = []string{cd.Colname}
+				}
+				if colUnique != nil {
+					uniques = append(uniques, uniq{name: *colUnique, cols: []string{cd.Colname}})
+				}
+				if seq != "" {
+					seqs = append(seqs, seq)
+				}
+				t.NextColumnID++
+				col.ID = t.NextColumnID
+				t.Columns = append(t.Columns, col)
+			case *pg_query.Node_Constraint:
+				c := v.Constraint
+				keys := stringsOf(c.Keys)
+				switch c.Contype {
+				case pg_query.ConstrType_CONSTR_PRIMARY:
+					if pk != nil {
+						return nil, sql.Errorf(sql.CodeInvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", t.Name)
+					}
+					pk, pkName = keys, c.Conname
+				case pg_query.ConstrType_CONSTR_UNIQUE:
+					uniques = append(uniques, uniq{name: c.Conname, cols: keys})
+				default:
+					return nil, sql.Errorf(sql.CodeFeatureNotSupported, "%s constraints are not supported yet", constraintName(c.Contype))
+				}
+			default:
+				return nil, sql.Errorf(sql.CodeFeatureNotSupported, "table element %s is not supported yet", nodeName(el))
+			}
+		}
+		colID := func(name string) (uint32, error) {
+			for i := range t.Columns {
+				if t.Columns[i].Name == name {
+					return t.Columns[i].ID, nil
+				}
+			}
+			return 0, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" named in key does not exist", name)
+		}
+		if pk != nil {
+			if pkName == "" {
+				pkName = t.Name + "_pkey"
+			}
+			idx := storage.IndexDesc{Name: pkName, Unique: true, Primary: true}
+			for _, name := range pk {
+				id, err := colID(name)
+				if err != nil {
+					return nil, err
+				}
+				idx.ColumnIDs = append(idx.ColumnIDs, id)
+				t.PrimaryKey = append(t.PrimaryKey, id)
+				t.Columns[columnPosition(t, id)].NotNull = true
+			}
+			t.Indexes = append(t.Indexes, idx)
+		}
+		for _, u := range uniques {
+			name := u.name
+			if name == "" {
+				name = t.Name + "_" + strings.Join(u.cols, "_") + "_key"
+			}
+			idx := storage.IndexDesc{Name: name, Unique: true}
+			for _, c := range u.cols {
+				id, err := colID(c)
+				if err != nil {
+					return nil, err
+				}
+				idx.ColumnIDs = append(idx.ColumnIDs, id)
+			}
+			t.Indexes = append(t.Indexes, idx)
+		}
+		for _, s := range seqs {
+			if err := x.s.eng.store.CreateSequence(x.ctx, s, 1, 1); err != nil {
+				return nil, fmt.Errorf("create sequence: %w", err)
+			}
+		}
+		if err := x.txn.CreateTable(x.ctx, t); err != nil {
+			return nil, err
+		}
+		return &listCursor{tag: "CREATE TABLE"}, nil
+	}}, nil
+}
+
+func constraintName(t pg_query.ConstrType) string {
+	switch t {
+	case pg_query.ConstrType_CONSTR_CHECK:
+		return "CHECK"
+	case pg_query.ConstrType_CONSTR_FOREIGN:
+		return "FOREIGN KEY"
+	case pg_query.ConstrType_CONSTR_EXCLUSION:
+		return "EXCLUDE"
+	case pg_query.ConstrType_CONSTR_GENERATED:
+		return "generated column"
+	}
+	return strings.TrimPrefix(t.String(), "CONSTR_")
+}
+
+// at returns a builder bound to the execution's transaction.
+func (b *builder) at(x *execCtx) *builder {
+	nb := *b
+	nb.ctx, nb.txn = x.ctx, x.txn
+	return &nb
+}
+
+// columnDef turns a column definition into a ColumnDesc; it reports
+// column-level PRIMARY KEY and UNIQUE (with the constraint name, possibly
+// empty) and the sequence to create for serial/identity columns.
+func (b *builder) columnDef(t *storage.TableDesc, cd *pg_query.ColumnDef) (storage.ColumnDesc, bool, *string, string, error) {
+	col := storage.ColumnDesc{Name: cd.Colname}
+	var seq string
+	names := stringsOf(cd.TypeName.Names)
+	tname := names[len(names)-1]
+	if st, ok := serialTypes[tname]; ok && len(names) == 1 && len(cd.TypeName.ArrayBounds) == 0 {
+		col.Type = st
+		col.NotNull = true
+		seq = fmt.Sprintf("%d/%s", t.DBID, t.Name+"_"+cd.Colname+"_seq")
+		col.SequenceKey = seq
+		col.Default = fmt.Sprintf("nextval('%s'::regclass)", t.Name+"_"+cd.Colname+"_seq")
+	} else {
+		typ, err := sql.TypeFromAST(cd.TypeName)
+		if err != nil {
+			return col, false, nil, "", b.errAt(err, cd.TypeName.Location)
+		}
+		col.Type = typ
+	}
+	isPK := false
+	var unique *string
+	for _, cn := range cd.Constraints {
+		c := cn.GetConstraint()
+		switch c.Contype {
+		case pg_query.ConstrType_CONSTR_NOTNULL:
+			col.NotNull = true
+		case pg_query.ConstrType_CONSTR_NULL:
+			if isPK {
+				return col, false, nil, "", sql.Errorf(sql.CodeSyntaxError, "conflicting NULL/NOT NULL declarations for column \"%s\" of table \"%s\"", cd.Colname, t.Name)
+			}
+		case pg_query.ConstrType_CONSTR_DEFAULT:
+			text, err := deparseExpr(c.RawExpr)
+			if err != nil {
+				return col, false, nil, "", err
+			}
+			// Check it now, so a bad default fails CREATE TABLE.
+			if _, err := b.parseDefault(text, col.Type); err != nil {
+				return col, false, nil, "", err
+			}
+			col.Default = text
+		case pg_query.ConstrType_CONSTR_PRIMARY:
+			isPK = true
+			col.NotNull = true
+		case pg_query.ConstrType_CONSTR_UNIQUE:
+			name := c.Conname
+			unique = &name
+		case pg_query.ConstrType_CONSTR_IDENTITY:
+			switch col.Type.OID {
+			case sql.OIDInt2, sql.OIDInt4, sql.OIDInt8:
+			default:
+				return col, false, nil, "", sql.Errorf(sql.CodeInvalidParameterValue, "identity column type must be smallint, integer, or bigint")
+			}
+			col.Identity = c.GeneratedWhen[0]
+			col.NotNull = true
+			seq = fmt.Sprintf("%d/%s", t.DBID, t.Name+"_"+cd.Colname+"_seq")
+			col.SequenceKey = seq
+		default:
+			return col, false, nil, "", sql.Errorf(sql.CodeFeatureNotSupported, "%s constraints are not supported yet", constraintName(c.Contype)).WithPosition(b.pos(c.Location))
+		}
+	}
+	return col, isPK, unique, seq, nil
+}
+
+func (b *builder) planDrop(ds *pg_query.DropStmt) (*plan, error) {
+	switch ds.RemoveType {
+	case pg_query.ObjectType_OBJECT_TABLE:
+		return &plan{run: func(x *execCtx) (Cursor, error) {
+			b := b.at(x)
+			for _, o := range ds.Objects {
+				names := stringsOf(o.GetList().GetItems())
+				schema, name := "", names[len(names)-1]
+				if len(names) > 1 {
+					schema = names[len(names)-2]
+				}
+				t, err := x.s.findTable(x.ctx, x.txn, schema, name)
+				if err != nil && !(ds.MissingOk && sql.CodeOf(err) == sql.CodeInvalidSchemaName) {
+					return nil, err
+				}
+				if t == nil {
+					if ds.MissingOk {
+						x.s.notice("NOTICE", "00000", "table \"%s\" does not exist, skipping", name)
+						continue
+					}
+					return nil, sql.Errorf(sql.CodeUndefinedTable, "table \"%s\" does not exist", name)
+				}
+				if err := x.txn.DropTable(b.ctx, t); err != nil {
+					return nil, err
+				}
+			}
+			return &listCursor{tag: "DROP TABLE"}, nil
+		}}, nil
+	case pg_query.ObjectType_OBJECT_SCHEMA:
+		return &plan{run: func(x *execCtx) (Cursor, error) {
+			for _, o := range ds.Objects {
+				name := o.GetString_().GetSval()
+				sd, err := x.txn.LookupSchema(x.ctx, x.s.db.ID, name)
+				if err != nil {
+					return nil, err
+				}
+				if sd == nil {
+					if ds.MissingOk {
+						x.s.notice("NOTICE", "00000", "schema \"%s\" does not exist, skipping", name)
+						continue
+					}
+					return nil, sql.Errorf(sql.CodeInvalidSchemaName, "schema \"%s\" does not exist", name)
+				}
+				if err := x.txn.DropSchema(x.ctx, x.s.db.ID, name, ds.Behavior == pg_query.DropBehavior_DROP_CASCADE); err != nil {
+					return nil, err
+				}
+			}
+			return &listCursor{tag: "DROP SCHEMA"}, nil
+		}}, nil
+	}
+	return nil, sql.Errorf(sql.CodeFeatureNotSupported, "DROP %s is not supported yet", strings.TrimPrefix(ds.RemoveType.String(), "OBJECT_"))
+}
+
+func (b *builder) planTruncate(ts *pg_query.TruncateStmt) (*plan, error) {
+	return &plan{run: func(x *execCtx) (Cursor, error) {
+		b := b.at(x)
+		for _, r := range ts.Relations {
+			t, err := b.lookupTable(r.GetRangeVar())
+			if err != nil {
+				return nil, err
+			}
+			if err := x.txn.TruncateTable(x.ctx, t); err != nil {
+				return nil, err
+			}
+			if ts.RestartSeqs {
+				for _, c := range t.Columns {
+					if c.SequenceKey != "" {
+						if err := x.s.eng.store.SetVal(x.ctx, c.SequenceKey, 1, false); err != nil {
+							return nil, err
+						}
+					}
+				}
+			}
+		}
+		return &listCursor{tag: "TRUNCATE TABLE"}, nil
+	}}, nil
+}
+
+func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
+	return &plan{run: func(x *execCtx) (Cursor, error) {
+		b := b.at(x)
+		t, err := x.s.findTable(x.ctx, x.txn, as.Relation.Schemaname, as.Relation.Relname)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			if as.MissingOk {
+				x.s.notice("NOTICE", "00000", "relation \"%s\" does not exist, skipping", as.Relation.Relname)
+				return &listCursor{tag: "ALTER TABLE"}, nil
+			}
+			return nil, sql.Errorf(sql.CodeUndefinedTable, "relation \"%s\" does not exist", as.Relation.Relname)
+		}
+		for _, c := range as.Cmds {
+			cmd := c.GetAlterTableCmd()
+			switch cmd.Subtype {
+			case pg_query.AlterTableType_AT_AddColumn:
+				cd := cmd.Def.GetColumnDef()
+				exists := false
+				for _, col := range t.Columns {
+					if col.Name == cd.Colname {
+						exists = true
+					}
+				}
+				if exists {
+					if cmd.MissingOk {
+						x.s.notice("NOTICE", "42701", "column \"%s\" of relation \"%s\" already exists, skipping", cd.Colname, t.Name)
+						continue
+					}
+					return nil, sql.Errorf(sql.CodeDuplicateColumn, "column \"%s\" of relation \"%s\" already exists", cd.Colname, t.Name)
+				}
+				col, isPK, unique, seq, err := b.columnDef(t, cd)
+				if err != nil {
+					return nil, err
+				}
+				if isPK || unique != nil || seq != "" {
+					return nil, sql.Errorf(sql.CodeFeatureNotSupported, "ADD COLUMN with PRIMARY KEY, UNIQUE, serial or identity is not supported yet")
+				}
+				// Existing rows read the default as it is now (a volatile
+				// default is evaluated once, unlike PostgreSQL's rewrite).
+				if col.Default != "" {
+					e, err := b.parseDefault(col.Default, col.Type)
+					if err != nil {
+						return nil, err
+					}
+					if col.Missing, err = e.Eval(x.ec, nil); err != nil {
+						return nil, err
+					}
+				}
+				if col.NotNull && col.Missing == nil {
+					// Only valid on an empty table.
+					it, err := x.txn.ScanTable(x.ctx, t)
+					if err != nil {
+						return nil, err
+					}
+					row, err := it.Next(x.ctx)
+					it.Close()
+					if err != nil {
+						return nil, err
+					}
+					if row != nil {
+						return nil, sql.Errorf(sql.CodeNotNullViolation, "column \"%s\" of relation \"%s\" contains null values", col.Name, t.Name)
+					}
+				}
+				t.NextColumnID++
+				col.ID = t.NextColumnID
+				t.Columns = append(t.Columns, col)
+			case pg_query.AlterTableType_AT_DropColumn:
+				pos := -1
+				for i, col := range t.Columns {
+					if col.Name == cmd.Name {
+						pos = i
+					}
+				}
+				if pos < 0 {
+					if cmd.MissingOk {
+						x.s.notice("NOTICE", "42703", "column \"%s\" of relation \"%s\" does not exist, skipping", cmd.Name, t.Name)
+						continue
+					}
+					return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cmd.Name, t.Name)
+				}
+				id := t.Columns[pos].ID
+				for _, pkID := range t.PrimaryKey {
+					if pkID == id {
+						return nil, sql.Errorf("2BP01", "cannot drop column %s of table %s because other objects depend on it", cmd.Name, t.Name)
+					}
+				}
+				var keep []storage.IndexDesc
+				for _, idx := range t.Indexes {
+					uses := false
+					for _, cid := range idx.ColumnIDs {
+						if cid == id {
+							uses = true
+						}
+					}
+					if !uses {
+						keep = append(keep, idx)
+					} else if err := x.txn.DropIndexEntries(x.ctx, t, &idx); err != nil {
+						return nil, err
+					}
+				}
+				t.Indexes = keep
+				t.Columns = append(t.Columns[:pos:pos], t.Columns[pos+1:]...)
+			case pg_query.AlterTableType_AT_SetNotNull, pg_query.AlterTableType_AT_DropNotNull:
+				pos := -1
+				for i, col := range t.Columns {
+					if col.Name == cmd.Name {
+						pos = i
+					}
+				}
+				if pos < 0 {
+					return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cmd.Name, t.Name)
+				}
+				t.Columns[pos].NotNull = cmd.Subtype == pg_query.AlterTableType_AT_SetNotNull
+			case pg_query.AlterTableType_AT_ColumnDefault:
+				pos := -1
+				for i, col := range t.Columns {
+					if col.Name == cmd.Name {
+						pos = i
+					}
+				}
+				if pos < 0 {
+					return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cmd.Name, t.Name)
+				}
+				if cmd.Def == nil {
+					t.Columns[pos].Default = ""
+				} else {
+					text, err := deparseExpr(cmd.Def)
+					if err != nil {
+						return nil, err
+					}
+					if _, err := b.parseDefault(text, t.Columns[pos].Type); err != nil {
+						return nil, err
+					}
+					t.Columns[pos].Default = text
+				}
+			default:
+				return nil, sql.Errorf(sql.CodeFeatureNotSupported, "ALTER TABLE %s is not supported yet", strings.TrimPrefix(cmd.Subtype.String(), "AT_"))
+			}
+		}
+		if err := x.txn.UpdateTable(x.ctx, t); err != nil {
+			return nil, err
+		}
+		return &listCursor{tag: "ALTER TABLE"}, nil
+	}}, nil
+}
+
+func (b *builder) planRename(rs *pg_query.RenameStmt) (*plan, error) {
+	if rs.RenameType != pg_query.ObjectType_OBJECT_TABLE && rs.RenameType != pg_query.ObjectType_OBJECT_COLUMN {
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "ALTER %s RENAME is not supported yet", strings.TrimPrefix(rs.RenameType.String(), "OBJECT_"))
+	}
+	return &plan{run: func(x *execCtx) (Cursor, error) {
+		t, err := x.s.findTable(x.ctx, x.txn, rs.Relation.Schemaname, rs.Relation.Relname)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			if rs.MissingOk {
+				return &listCursor{tag: "ALTER TABLE"}, nil
+			}
+			return nil, sql.Errorf(sql.CodeUndefinedTable, "relation \"%s\" does not exist", rs.Relation.Relname)
+		}
+		if rs.RenameType == pg_query.ObjectType_OBJECT_TABLE {
+			other, err := x.txn.LookupTable(x.ctx, t.DBID, t.SchemaID, rs.Newname)
+			if err != nil {
+				return nil, err
+			}
+			if other != nil {
+				return nil, sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", rs.Newname)
+			}
+			t.Name = rs.Newname
+		} else {
+			pos := -1
+			for i, c := range t.Columns {
+				if c.Name == rs.Subname {
+					pos = i
+				}
+				if c.Name == rs.Newname {
+					return nil, sql.Errorf(sql.CodeDuplicateColumn, "column \"%s\" of relation \"%s\" already exists", rs.Newname, t.Name)
+				}
+			}
+			if pos < 0 {
+				return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" does not exist", rs.Subname)
+			}
+			t.Columns[pos].Name = rs.Newname
+		}
+		if err := x.txn.UpdateTable(x.ctx, t); err != nil {
+			return nil, err
+		}
+		return &listCursor{tag: "ALTER TABLE"}, nil
+	}}, nil
+}
+
+func (b *builder) planCreateDatabase(cs *pg_query.CreatedbStmt) (*plan, error) {
+	return &plan{txnControl: false, run: func(x *execCtx) (Cursor, error) {
+		if x.s.explicit {
+			return nil, sql.Errorf(sql.CodeActiveSQLTransaction, "CREATE DATABASE cannot run inside a transaction block")
+		}
+		if _, err := x.txn.CreateDatabase(x.ctx, cs.Dbname); err != nil {
+			return nil, err
+		}
+		return &listCursor{tag: "CREATE DATABASE"}, nil
+	}}, nil
+}
+
+func (b *builder) planDropDatabase(ds *pg_query.DropdbStmt) (*plan, error) {
+	return &plan{run: func(x *execCtx) (Cursor, error) {
+		if x.s.explicit {
+			return nil, sql.Errorf(sql.CodeActiveSQLTransaction, "DROP DATABASE cannot run inside a transaction block")
+		}
+		if ds.Dbname == x.s.db.Name {
+			return nil, sql.Errorf(sql.CodeObjectInUse, "cannot drop the currently open database")
+		}
+		db, err := x.txn.LookupDatabase(x.ctx, ds.Dbname)
+		if err != nil {
+			return nil, err
+		}
+		if db == nil {
+			if ds.MissingOk {
+				x.s.notice("NOTICE", "00000", "database \"%s\" does not exist, skipping", ds.Dbname)
+				return &listCursor{tag: "DROP DATABASE"}, nil
+			}
+			return nil, sql.Errorf(sql.CodeInvalidCatalogName, "database \"%s\" does not exist", ds.Dbname)
+		}
+		if err := x.txn.DropDatabase(x.ctx, ds.Dbname); err != nil {
+			return nil, err
+		}
+		return &listCursor{tag: "DROP DATABASE"}, nil
+	}}, nil
+}
+
+func (b *builder) planCreateSchema(cs *pg_query.CreateSchemaStmt) (*plan, error) {
+	if len(cs.SchemaElts) > 0 {
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "CREATE SCHEMA with elements is not supported yet")
+	}
+	return &plan{run: func(x *execCtx) (Cursor, error) {
+		sd, err := x.txn.LookupSchema(x.ctx, x.s.db.ID, cs.Schemaname)
+		if err != nil {
+			return nil, err
+		}
+		if sd != nil {
+			if cs.IfNotExists {
+				x.s.notice("NOTICE", "42P06", "schema \"%s\" already exists, skipping", cs.Schemaname)
+				return &listCursor{tag: "CREATE SCHEMA"}, nil
+			}
+			return nil, sql.Errorf(sql.CodeDuplicateSchema, "schema \"%s\" already exists", cs.Schemaname)
+		}
+		if _, err := x.txn.CreateSchema(x.ctx, x.s.db.ID, cs.Schemaname); err != nil {
+			return nil, err
+		}
+		return &listCursor{tag: "CREATE SCHEMA"}, nil
+	}}, nil
+}

@@ -1,0 +1,90 @@
+package sql
+
+// This file lets the planner look inside built expressions (to find
+// primary-key equalities) and make assignment casts for INSERT/UPDATE
+// targets.
+
+// Conjuncts flattens the top-level ANDs of a predicate.
+func Conjuncts(e Expr) []Expr {
+	if b, ok := e.(*boolExpr); ok && b.and {
+		var out []Expr
+		for _, a := range b.args {
+			out = append(out, Conjuncts(a)...)
+		}
+		return out
+	}
+	return []Expr{e}
+}
+
+// EqualityOperands returns the two sides of an "=" comparison.
+func EqualityOperands(e Expr) (l, r Expr, ok bool) {
+	c, isCall := e.(*callExpr)
+	if !isCall || !c.op || c.name != "=" || len(c.args) != 2 {
+		return nil, nil, false
+	}
+	return c.args[0], c.args[1], true
+}
+
+// ReferencesColumns reports whether e may read the current row. Nodes
+// this package does not know (the planner's own) count as reading it.
+func ReferencesColumns(e Expr) bool {
+	switch v := e.(type) {
+	case *ColRef:
+		return true
+	case *Const, *Param:
+		return false
+	case evNode:
+		found := false
+		_ = v.mapChildren(func(c Expr) (Expr, error) {
+			if ReferencesColumns(c) {
+				found = true
+			}
+			return c, nil
+		})
+		return found
+	}
+	return true
+}
+
+// assignCastExpr converts a value to a target column's type with
+// assignment rules: varchar(n) overflow is an error, not a truncation.
+type assignCastExpr struct {
+	arg Expr
+	to  Type
+}
+
+// NewAssignCast converts e to t as an INSERT or UPDATE target does; a
+// string literal is read directly as a value of t.
+func NewAssignCast(e Expr, t Type) (Expr, error) {
+	if !CanCastAssignment(e.Type(), t) && e.Type().OID != OIDUnknown && e.Type().OID != t.OID {
+		return nil, cannotCast(e.Type(), t)
+	}
+	a := &assignCastExpr{arg: e, to: t}
+	if _, isConst := e.(*Const); isConst {
+		return FoldConstants(a)
+	}
+	return a, nil
+}
+
+func (c *assignCastExpr) Type() Type             { return c.to }
+func (c *assignCastExpr) volatility() volatility { return volImmutable }
+func (c *assignCastExpr) mapChildren(f func(Expr) (Expr, error)) error {
+	a, err := f(c.arg)
+	c.arg = a
+	return err
+}
+
+// Eval implements Expr.
+func (c *assignCastExpr) Eval(ec *EvalContext, row []Datum) (Datum, error) {
+	v, err := c.arg.Eval(ec, row)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	from := c.arg.Type()
+	if s, ok := v.(string); ok && from.OID == OIDUnknown {
+		return ParseText(c.to, s, evFormat(ec))
+	}
+	return CastAssign(v, from, c.to, evFormat(ec))
+}
+
+func (c *assignCastExpr) String() string { return "assign(" + FormatType(c.to) + ")" }

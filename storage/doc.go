@@ -1,0 +1,17 @@
+// Package storage keeps QuartzDB's data durable in Pebble: order-preserving
+// key encoding, the persisted catalog, tables and their unique indexes,
+// transactions with snapshot reads and write locks, and sequences.
+//
+// Pebble sits behind a small transactional key-value interface (kv.go) so a
+// distributed engine can replace it later; nothing above this package sees
+// Pebble types.
+//
+// Invariants:
+//   - A commit returns only after its batch is synced to Pebble's WAL.
+//   - A reader never takes a lock: it reads a Pebble snapshot overlaid with its
+//     own transaction's writes.
+//   - A writer holds an exclusive in-memory lock on every key it writes until
+//     its transaction ends; waits are cancellable and deadlocks are detected.
+//
+// It may import sql (for types, datums and errors) and nothing else of ours.
+package storage

@@ -1,0 +1,495 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/quartzdb/quartzdb/sql"
+)
+
+// IsolationLevel is a transaction isolation level, as SET TRANSACTION names it.
+type IsolationLevel uint8
+
+// The isolation levels. READ UNCOMMITTED behaves as ReadCommitted, as in
+// PostgreSQL.
+const (
+	ReadCommitted IsolationLevel = iota
+	RepeatableRead
+	Serializable
+)
+
+// String returns the level as SHOW transaction_isolation prints it.
+func (l IsolationLevel) String() string {
+	switch l {
+	case RepeatableRead:
+		return "repeatable read"
+	case Serializable:
+		return "serializable"
+	default:
+		return "read committed"
+	}
+}
+
+// errTxnDone is returned when a finished transaction is used again.
+var errTxnDone = errors.New("storage: transaction already committed or rolled back")
+
+// DB is an open QuartzDB store: the KV engine plus the in-memory state that
+// coordinates transactions (locks, recent commits, sequences). Safe for
+// concurrent use.
+type DB struct {
+	kv    KV
+	locks *lockTable
+
+	nextTxnID atomic.Uint64
+	// commitSeq counts commits. It is bumped only after a commit's batch is
+	// applied, so a snapshot taken after reading commitSeq=N contains every
+	// commit numbered <= N.
+	commitSeq atomic.Uint64
+	catalogV  atomic.Uint64
+
+	// commitMu serialises commit validation and application, so that a
+	// Serializable transaction's backward validation sees every commit that
+	// precedes it.
+	commitMu sync.Mutex
+
+	mu sync.Mutex // guards the fields below
+	// active holds the snapshot sequence of every open RepeatableRead or
+	// Serializable transaction that has taken its snapshot: recent commits
+	// newer than the oldest of them must be kept for conflict checks.
+	active    map[*Txn]uint64
+	lastWrite map[string]uint64 // key -> seq of the last commit that wrote it
+	recent    []*commitRecord   // ascending seq
+	closed    bool
+
+	seqs seqState
+}
+
+// commitRecord is the write set of one recent commit.
+type commitRecord struct {
+	seq    uint64
+	keys   []string
+	ranges []keyRange
+}
+
+// Open opens (creating if needed) the store in dir.
+func Open(dir string) (*DB, error) {
+	kv, err := openPebble(dir)
+	if err != nil {
+		return nil, err
+	}
+	return OpenKV(kv), nil
+}
+
+// OpenKV builds a DB on an already open KV engine.
+func OpenKV(kv KV) *DB {
+	db := &DB{
+		kv:        kv,
+		locks:     newLockTable(),
+		active:    make(map[*Txn]uint64),
+		lastWrite: make(map[string]uint64),
+	}
+	db.seqs.init()
+	return db
+}
+
+// Close closes the store. Open transactions must be finished first; their
+// uncommitted writes are lost.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	if db.closed {
+		db.mu.Unlock()
+		return nil
+	}
+	db.closed = true
+	db.mu.Unlock()
+	return db.kv.Close()
+}
+
+// CatalogVersion increases with every committed transaction that changed the
+// catalog, so cached plans know when to re-plan.
+func (db *DB) CatalogVersion() uint64 { return db.catalogV.Load() }
+
+// Begin starts a transaction. Its snapshot is taken by the first
+// StartStatement (or the first read).
+func (db *DB) Begin(iso IsolationLevel) *Txn {
+	return &Txn{
+		db:     db,
+		id:     db.nextTxnID.Add(1),
+		iso:    iso,
+		writes: newWriteSet(),
+		held:   make(map[string]struct{}),
+	}
+}
+
+// refSnap is a snapshot shared by the transaction and its open iterators;
+// it is closed when the last of them lets go, so a ReadCommitted statement
+// boundary never pulls a snapshot from under a still-open cursor.
+type refSnap struct {
+	snap KVSnapshot
+	seq  uint64
+	refs int32
+}
+
+func (r *refSnap) release() {
+	if atomic.AddInt32(&r.refs, -1) == 0 {
+		_ = r.snap.Close()
+	}
+}
+
+// Txn is one transaction. It must be used by one goroutine at a time.
+type Txn struct {
+	db     *DB
+	id     uint64
+	iso    IsolationLevel
+	snap   *refSnap
+	writes *writeSet
+	held   map[string]struct{}
+	ddl    bool
+	done   bool
+
+	// Serializable read tracking for backward validation.
+	readKeys   map[string]struct{}
+	readRanges []keyRange
+}
+
+// ID returns the transaction's process-unique number.
+func (t *Txn) ID() uint64 { return t.id }
+
+// Isolation returns the transaction's isolation level.
+func (t *Txn) Isolation() IsolationLevel { return t.iso }
+
+// HasDDL reports whether the transaction changed the catalog.
+func (t *Txn) HasDDL() bool { return t.ddl }
+
+// MarkDDL records that the transaction changed the catalog, so its commit
+// bumps CatalogVersion.
+func (t *Txn) MarkDDL() { t.ddl = true }
+
+// Done reports whether the transaction has committed or rolled back.
+func (t *Txn) Done() bool { return t.done }
+
+// StartStatement marks a statement boundary: a ReadCommitted transaction
+// takes a fresh snapshot, the others keep their first one.
+func (t *Txn) StartStatement() error {
+	if t.done {
+		return errTxnDone
+	}
+	if t.iso == ReadCommitted && t.snap != nil {
+		t.snap.release()
+		t.snap = nil
+	}
+	return t.ensureSnap()
+}
+
+func (t *Txn) ensureSnap() error {
+	if t.snap != nil {
+		return nil
+	}
+	seq := t.db.commitSeq.Load()
+	s, err := t.db.kv.NewSnapshot()
+	if err != nil {
+		return fmt.Errorf("take snapshot: %w", err)
+	}
+	t.snap = &refSnap{snap: s, seq: seq, refs: 1}
+	if t.iso != ReadCommitted {
+		t.db.mu.Lock()
+		t.db.active[t] = seq
+		t.db.mu.Unlock()
+	}
+	return nil
+}
+
+func (t *Txn) check() error {
+	if t.done {
+		return errTxnDone
+	}
+	return t.ensureSnap()
+}
+
+// Get reads key as the transaction sees it: its own writes over its
+// snapshot. A nil slice with ok=false means absent.
+func (t *Txn) Get(ctx context.Context, key []byte) ([]byte, bool, error) {
+	if err := t.check(); err != nil {
+		return nil, false, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, false, sql.Wrap(err)
+	}
+	if w, ok := t.writes.get(string(key)); ok {
+		if w.del {
+			return nil, false, nil
+		}
+		return w.val, true, nil
+	}
+	t.noteRead(string(key))
+	return t.snap.snap.Get(key)
+}
+
+// getLatest reads the latest committed value of key overlaid with the
+// transaction's writes. Only meaningful while holding key's lock.
+func (t *Txn) getLatest(key []byte) ([]byte, bool, error) {
+	if w, ok := t.writes.get(string(key)); ok {
+		if w.del {
+			return nil, false, nil
+		}
+		return w.val, true, nil
+	}
+	return t.db.kv.Get(key)
+}
+
+func (t *Txn) noteRead(k string) {
+	if t.iso != Serializable {
+		return
+	}
+	if t.readKeys == nil {
+		t.readKeys = make(map[string]struct{})
+	}
+	t.readKeys[k] = struct{}{}
+}
+
+// Scan iterates [lo, hi) (hi nil: unbounded) as the transaction sees it.
+// The iterator reflects the writes made before it was created.
+func (t *Txn) Scan(ctx context.Context, lo, hi []byte) (KVIter, error) {
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, sql.Wrap(err)
+	}
+	if t.iso == Serializable {
+		t.readRanges = append(t.readRanges, keyRange{lo: string(lo), hi: string(hi)})
+	}
+	it, err := t.snap.snap.NewIter(lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	rs := t.snap
+	atomic.AddInt32(&rs.refs, 1)
+	return &snapRefIter{mergeIter: newMergeIter(t.writes, it, lo, hi), rs: rs}, nil
+}
+
+type snapRefIter struct {
+	*mergeIter
+	rs *refSnap
+}
+
+func (s *snapRefIter) Close() error {
+	if s.rs == nil {
+		return nil
+	}
+	err := s.mergeIter.Close()
+	s.rs.release()
+	s.rs = nil
+	return err
+}
+
+// Lock takes the exclusive lock on key, waiting for its holder.
+func (t *Txn) Lock(ctx context.Context, key []byte) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	k := string(key)
+	if _, ok := t.held[k]; ok {
+		return nil
+	}
+	if _, err := t.db.locks.acquire(ctx, t.id, k); err != nil {
+		return err
+	}
+	t.held[k] = struct{}{}
+	return nil
+}
+
+// lockForUpdate locks key and, under RepeatableRead or Serializable, fails
+// with 40001 when a transaction that committed after the snapshot wrote it.
+func (t *Txn) lockForUpdate(ctx context.Context, key []byte) error {
+	if err := t.Lock(ctx, key); err != nil {
+		return err
+	}
+	if t.iso != ReadCommitted && t.db.writtenSince(string(key), t.snap.seq) {
+		return sql.Errorf(sql.CodeSerializationFailure, "could not serialize access due to concurrent update")
+	}
+	return nil
+}
+
+// writtenSince reports whether a commit newer than seq wrote k.
+func (db *DB) writtenSince(k string, seq uint64) bool {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if s, ok := db.lastWrite[k]; ok && s > seq {
+		return true
+	}
+	for i := len(db.recent) - 1; i >= 0 && db.recent[i].seq > seq; i-- {
+		for _, r := range db.recent[i].ranges {
+			if r.contains(k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Put locks key and buffers its new value until commit.
+func (t *Txn) Put(ctx context.Context, key, val []byte) error {
+	if err := t.Lock(ctx, key); err != nil {
+		return err
+	}
+	t.writes.put(string(key), append([]byte(nil), val...))
+	return nil
+}
+
+// Delete locks key and buffers its deletion.
+func (t *Txn) Delete(ctx context.Context, key []byte) error {
+	if err := t.Lock(ctx, key); err != nil {
+		return err
+	}
+	t.writes.del(string(key))
+	return nil
+}
+
+// DeleteRange buffers the deletion of every key in [lo, hi). It takes no
+// key locks (it is for dropping whole tables, whose descriptor lock
+// serialises DDL).
+func (t *Txn) DeleteRange(ctx context.Context, lo, hi []byte) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return sql.Wrap(err)
+	}
+	t.writes.deleteRange(keyRange{lo: string(lo), hi: string(hi)})
+	return nil
+}
+
+// Commit makes the transaction's writes durable and visible, then releases
+// its locks. A Serializable transaction first checks that nothing it read
+// was changed by a transaction that committed after its snapshot. After an
+// error the transaction is rolled back.
+func (t *Txn) Commit(ctx context.Context) error {
+	if t.done {
+		return errTxnDone
+	}
+	defer t.finish()
+	if t.writes.empty() {
+		return nil
+	}
+	db := t.db
+	db.commitMu.Lock()
+	defer db.commitMu.Unlock()
+	if t.iso == Serializable && t.snap != nil && db.readWriteConflict(t) {
+		return sql.Errorf(sql.CodeSerializationFailure, "could not serialize access due to read/write dependencies among transactions").
+			WithDetail("Reason code: Canceled on identification as a pivot, during commit attempt.").
+			WithHint("The transaction might succeed if retried.")
+	}
+	if err := db.kv.Apply(ctx, t.writes.mutations()); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	rec := &commitRecord{ranges: t.writes.ranges}
+	rec.keys = make([]string, 0, len(t.writes.m))
+	for k := range t.writes.m {
+		rec.keys = append(rec.keys, k)
+	}
+	db.mu.Lock()
+	rec.seq = db.commitSeq.Load() + 1
+	db.recent = append(db.recent, rec)
+	for _, k := range rec.keys {
+		db.lastWrite[k] = rec.seq
+	}
+	db.commitSeq.Store(rec.seq)
+	delete(db.active, t)
+	db.pruneLocked()
+	db.mu.Unlock()
+	if t.ddl {
+		db.catalogV.Add(1)
+	}
+	return nil
+}
+
+// readWriteConflict is Serializable backward validation: did a commit newer
+// than t's snapshot write a key or range t read? Called under commitMu.
+func (db *DB) readWriteConflict(t *Txn) bool {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	seq := t.snap.seq
+	i := sort.Search(len(db.recent), func(i int) bool { return db.recent[i].seq > seq })
+	for _, rec := range db.recent[i:] {
+		for _, k := range rec.keys {
+			if _, ok := t.readKeys[k]; ok {
+				return true
+			}
+			for _, r := range t.readRanges {
+				if r.contains(k) {
+					return true
+				}
+			}
+		}
+		for _, wr := range rec.ranges {
+			for k := range t.readKeys {
+				if wr.contains(k) {
+					return true
+				}
+			}
+			for _, r := range t.readRanges {
+				if r.overlaps(wr) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// pruneLocked forgets commits no open snapshot can conflict with.
+func (db *DB) pruneLocked() {
+	minSeq := db.commitSeq.Load()
+	for _, s := range db.active {
+		if s < minSeq {
+			minSeq = s
+		}
+	}
+	n := 0
+	for n < len(db.recent) && db.recent[n].seq <= minSeq {
+		rec := db.recent[n]
+		for _, k := range rec.keys {
+			if db.lastWrite[k] == rec.seq {
+				delete(db.lastWrite, k)
+			}
+		}
+		db.recent[n] = nil
+		n++
+	}
+	db.recent = db.recent[n:]
+}
+
+// Rollback discards the transaction's writes and releases its locks. It is
+// safe to call on a finished transaction.
+func (t *Txn) Rollback() {
+	if t.done {
+		return
+	}
+	t.finish()
+}
+
+func (t *Txn) finish() {
+	t.done = true
+	if t.snap != nil {
+		t.snap.release()
+		t.snap = nil
+	}
+	t.db.mu.Lock()
+	if _, ok := t.db.active[t]; ok {
+		delete(t.db.active, t)
+		t.db.pruneLocked()
+	}
+	t.db.mu.Unlock()
+	keys := make([]string, 0, len(t.held))
+	for k := range t.held {
+		keys = append(keys, k)
+	}
+	t.db.locks.releaseAll(t.id, keys)
+	t.held = nil
+	t.writes = newWriteSet()
+}

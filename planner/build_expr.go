@@ -336,7 +336,11 @@ func (b *builder) typeCast(tc *pg_query.TypeCast, sc *scope) (sql.Expr, error) {
 	}
 	e, err := sql.NewCast(arg, to, true)
 	if err != nil {
-		return nil, b.errAt(err, tc.Location)
+		loc := tc.Location
+		if c := tc.Arg.GetAConst(); c != nil {
+			loc = c.Location // PostgreSQL points at the literal it could not read
+		}
+		return nil, b.errAt(err, loc)
 	}
 	return e, nil
 }

@@ -33,7 +33,7 @@ func (b *builder) schemaFor(name string) (*storage.SchemaDesc, error) {
 
 // deparseExpr prints an expression back as SQL (for stored defaults).
 func deparseExpr(n *pg_query.Node) (string, error) {
-	tree := &pg_query.ParseResult{Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: &pg_query.SelectStmt{
+	tree := &pg_query.ParseResult{Version: parseTreeVersion(), Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: &pg_query.SelectStmt{
 		TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: n}}}},
 	}}}}}}
 	s, err := pg_query.Deparse(tree)
@@ -41,6 +41,16 @@ func deparseExpr(n *pg_query.Node) (string, error) {
 		return "", fmt.Errorf("deparse expression: %w", err)
 	}
 	return strings.TrimPrefix(s, "SELECT "), nil
+}
+
+// parseTreeVersion is the parse-tree version the deparser expects, taken
+// from the parser itself so the two always agree.
+func parseTreeVersion() int32 {
+	tree, err := pg_query.Parse("SELECT 1")
+	if err != nil {
+		return 0
+	}
+	return tree.Version
 }
 
 // serialTypes maps the serial pseudo-types to their integer types.
@@ -83,7 +93,6 @@ func (b *builder) planCreateTable(cs *pg_query.CreateStmt) (*plan, error) {
 			cols []string
 		}
 		var uniques []uniq
-		var seqs []string
 		for _, el := range cs.TableElts {
 			switch v := el.Node.(type) {
 			case *pg_query.Node_ColumnDef:
@@ -93,7 +102,7 @@ func (b *builder) planCreateTable(cs *pg_query.CreateStmt) (*plan, error) {
 						return nil, sql.Errorf(sql.CodeDuplicateColumn, "column \"%s\" specified more than once", cd.Colname)
 					}
 				}
-				col, colPK, colUnique, seq, err := b.columnDef(t, cd)
+				col, colPK, colUnique, _, err := b.columnDef(t, cd)
 				if err != nil {
 					return nil, err
 				}
@@ -105,9 +114,6 @@ func (b *builder) planCreateTable(cs *pg_query.CreateStmt) (*plan, error) {
 				}
 				if colUnique != nil {
 					uniques = append(uniques, uniq{name: *colUnique, cols: []string{cd.Colname}})
-				}
-				if seq != "" {
-					seqs = append(seqs, seq)
 				}
 				t.NextColumnID++
 				col.ID = t.NextColumnID
@@ -169,11 +175,6 @@ func (b *builder) planCreateTable(cs *pg_query.CreateStmt) (*plan, error) {
 			}
 			t.Indexes = append(t.Indexes, idx)
 		}
-		for _, s := range seqs {
-			if err := x.s.eng.store.CreateSequence(x.ctx, s, 1, 1); err != nil {
-				return nil, fmt.Errorf("create sequence: %w", err)
-			}
-		}
 		if err := x.txn.CreateTable(x.ctx, t); err != nil {
 			return nil, err
 		}
@@ -213,8 +214,8 @@ func (b *builder) columnDef(t *storage.TableDesc, cd *pg_query.ColumnDef) (stora
 	if st, ok := serialTypes[tname]; ok && len(names) == 1 && len(cd.TypeName.ArrayBounds) == 0 {
 		col.Type = st
 		col.NotNull = true
-		seq = fmt.Sprintf("%d/%s", t.DBID, t.Name+"_"+cd.Colname+"_seq")
-		col.SequenceKey = seq
+		seq = t.Name + "_" + cd.Colname + "_seq"
+		col.SequenceKey = storage.SequenceAuto
 		col.Default = fmt.Sprintf("nextval('%s'::regclass)", t.Name+"_"+cd.Colname+"_seq")
 	} else {
 		typ, err := sql.TypeFromAST(cd.TypeName)
@@ -258,8 +259,8 @@ func (b *builder) columnDef(t *storage.TableDesc, cd *pg_query.ColumnDef) (stora
 			}
 			col.Identity = c.GeneratedWhen[0]
 			col.NotNull = true
-			seq = fmt.Sprintf("%d/%s", t.DBID, t.Name+"_"+cd.Colname+"_seq")
-			col.SequenceKey = seq
+			seq = t.Name + "_" + cd.Colname + "_seq"
+			col.SequenceKey = storage.SequenceAuto
 		default:
 			return col, false, nil, "", sql.Errorf(sql.CodeFeatureNotSupported, "%s constraints are not supported yet", constraintName(c.Contype)).WithPosition(b.pos(c.Location))
 		}
@@ -359,6 +360,7 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 			}
 			return nil, sql.Errorf(sql.CodeUndefinedTable, "relation \"%s\" does not exist", as.Relation.Relname)
 		}
+		t = t.Clone()
 		for _, c := range as.Cmds {
 			cmd := c.GetAlterTableCmd()
 			switch cmd.Subtype {
@@ -443,8 +445,6 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 					}
 					if !uses {
 						keep = append(keep, idx)
-					} else if err := x.txn.DropIndexEntries(x.ctx, t, &idx); err != nil {
-						return nil, err
 					}
 				}
 				t.Indexes = keep
@@ -508,6 +508,7 @@ func (b *builder) planRename(rs *pg_query.RenameStmt) (*plan, error) {
 			}
 			return nil, sql.Errorf(sql.CodeUndefinedTable, "relation \"%s\" does not exist", rs.Relation.Relname)
 		}
+		t = t.Clone()
 		if rs.RenameType == pg_query.ObjectType_OBJECT_TABLE {
 			other, err := x.txn.LookupTable(x.ctx, t.DBID, t.SchemaID, rs.Newname)
 			if err != nil {

@@ -47,7 +47,7 @@ func (b *builder) targetRows(rv *pg_query.RangeVar, from []*pg_query.Node, where
 // Under REPEATABLE READ and SERIALIZABLE storage reports the change as a
 // serialization failure instead.
 func lockLatest(x *execCtx, t *storage.TableDesc, candidate []sql.Datum, pred sql.Expr) ([]sql.Datum, []sql.Datum, error) {
-	width := len(t.Columns)
+	width := storedWidth(t)
 	latest, changed, err := x.txn.LockRow(x.ctx, t, candidate[:width])
 	if err != nil {
 		return nil, nil, err
@@ -68,13 +68,19 @@ func lockLatest(x *execCtx, t *storage.TableDesc, candidate []sql.Datum, pred sq
 	return latest, combined, nil
 }
 
+// storedWidth is the length of rows storage returns for t: its columns,
+// plus the hidden row id of a table without a primary key.
+func storedWidth(t *storage.TableDesc) int {
+	if t.HasHiddenRowID() {
+		return len(t.Columns) + 1
+	}
+	return len(t.Columns)
+}
+
 func rowKey(t *storage.TableDesc, row []sql.Datum) string {
 	var buf []byte
-	if len(t.PrimaryKey) == 0 {
-		for i, c := range t.Columns {
-			buf = appendGroupKey(buf, c.Type, row[i])
-		}
-		return string(buf)
+	if t.HasHiddenRowID() {
+		return string(appendGroupKey(buf, sql.TypeInt8, row[len(t.Columns)]))
 	}
 	for _, id := range t.PrimaryKey {
 		p := columnPosition(t, id)
@@ -144,7 +150,7 @@ func (b *builder) planUpdate(up *pg_query.UpdateStmt) (*plan, error) {
 			done[rowKey(t, newRow)] = true
 			count++
 			if retExprs != nil {
-				r, err := evalRow(x, retExprs, append(append([]sql.Datum(nil), newRow...), combined[len(t.Columns):]...))
+				r, err := evalRow(x, retExprs, append(append([]sql.Datum(nil), newRow...), combined[storedWidth(t):]...))
 				if err != nil {
 					return nil, err
 				}

@@ -104,6 +104,11 @@ func tableScope(t *storage.TableDesc, alias string) *scope {
 	for i, c := range t.Columns {
 		cols[i] = colInfo{table: alias, name: c.Name, typ: c.Type, tableOID: t.ID, attNum: int16(i + 1)}
 	}
+	if t.HasHiddenRowID() {
+		// Storage returns the hidden row id as a trailing value; keep it
+		// so UPDATE and DELETE can address the row.
+		cols = append(cols, colInfo{table: alias, name: "ctid", typ: sql.TypeInt8, tableOID: t.ID, attNum: -1, hidden: true})
+	}
 	return &scope{cols: cols}
 }
 

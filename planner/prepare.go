@@ -72,7 +72,9 @@ func (s *Session) planPrepared(ctx context.Context, p *Prepared) error {
 		txn = s.eng.store.Begin(storage.ReadCommitted)
 		defer txn.Rollback()
 	}
-	txn.StartStatement()
+	if err := txn.StartStatement(); err != nil {
+		return err
+	}
 	version := s.eng.store.CatalogVersion()
 	params := &sql.ParamTypes{}
 	for i, oid := range p.argOIDs {
@@ -134,7 +136,9 @@ func (s *Session) Bind(ctx context.Context, p *Prepared, params []sql.Datum) (Cu
 	}
 	if !p.plan.txnControl {
 		s.ensureTxn()
-		s.txn.StartStatement()
+		if err := s.txn.StartStatement(); err != nil {
+			return nil, err
+		}
 		s.snapshotTaken = true
 	}
 	x := &execCtx{ctx: ctx, s: s, txn: s.txn}

@@ -216,6 +216,7 @@ func castTo(e sql.Expr, t sql.Type) (sql.Expr, error) {
 // column types, otherwise they are resolved like a UNION.
 func (b *builder) planValues(lists []*pg_query.Node, targetTypes []sql.Type) (node, error) {
 	var rows [][]sql.Expr
+	var locs [][]int32
 	width := -1
 	for _, l := range lists {
 		items := l.GetList().GetItems()
@@ -224,7 +225,9 @@ func (b *builder) planValues(lists []*pg_query.Node, targetTypes []sql.Type) (no
 		}
 		width = len(items)
 		row := make([]sql.Expr, len(items))
+		loc := make([]int32, len(items))
 		for i, it := range items {
+			loc[i] = exprLocation(it)
 			if _, isDefault := it.Node.(*pg_query.Node_SetToDefault); isDefault && targetTypes != nil {
 				row[i] = defaultMarker{}
 				continue
@@ -236,6 +239,7 @@ func (b *builder) planValues(lists []*pg_query.Node, targetTypes []sql.Type) (no
 			row[i] = e
 		}
 		rows = append(rows, row)
+		locs = append(locs, loc)
 	}
 	cols := make([]colInfo, width)
 	for c := 0; c < width; c++ {
@@ -264,7 +268,7 @@ func (b *builder) planValues(lists []*pg_query.Node, targetTypes []sql.Type) (no
 				rows[r][c], err = castTo(rows[r][c], t)
 			}
 			if err != nil {
-				return nil, err
+				return nil, b.errAt(err, locs[r][c])
 			}
 		}
 	}

@@ -31,7 +31,9 @@ func NewEngine(store *storage.DB) *Engine {
 func Bootstrap(ctx context.Context, store *storage.DB) error {
 	txn := store.Begin(storage.ReadCommitted)
 	defer txn.Rollback()
-	txn.StartStatement()
+	if err := txn.StartStatement(); err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
 	db, err := txn.LookupDatabase(ctx, DefaultDatabase)
 	if err != nil {
 		return fmt.Errorf("bootstrap: look up database %q: %w", DefaultDatabase, err)
@@ -93,7 +95,9 @@ func (e *Engine) NewSession(ctx context.Context, opts SessionOptions) (*Session,
 	}
 	txn := e.store.Begin(storage.ReadCommitted)
 	defer txn.Rollback()
-	txn.StartStatement()
+	if err := txn.StartStatement(); err != nil {
+		return nil, fmt.Errorf("open session: %w", err)
+	}
 	db, err := txn.LookupDatabase(ctx, dbName)
 	if err != nil {
 		return nil, fmt.Errorf("open session: look up database: %w", err)

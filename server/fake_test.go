@@ -101,12 +101,18 @@ func (f *fakeSession) Fail(error) {
 	}
 }
 
-func (f *fakeSession) TxStatus() byte                     { return f.txn }
-func (f *fakeSession) TxnGeneration() uint64              { return f.gen }
-func (f *fakeSession) FormatOptions() *sql.FormatOptions  { return sql.DefaultFormatOptions() }
-func (f *fakeSession) ParameterStatus() [][2]string       { return [][2]string{{"server_version", "15.0"}, {"client_encoding", "UTF8"}} }
+func (f *fakeSession) TxStatus() byte                    { return f.txn }
+func (f *fakeSession) TxnGeneration() uint64             { return f.gen }
+func (f *fakeSession) FormatOptions() *sql.FormatOptions { return sql.DefaultFormatOptions() }
+func (f *fakeSession) ParameterStatus() [][2]string {
+	return [][2]string{{"server_version", "15.0"}, {"client_encoding", "UTF8"}}
+}
 func (f *fakeSession) Close()                             {}
 func (f *fakeSession) TakeChangedParameters() [][2]string { c := f.changed; f.changed = nil; return c }
+
+// sleepStarted receives a value when SELECT sleep() starts running, so a
+// test can act while a statement is known to be in progress.
+var sleepStarted = make(chan struct{}, 1)
 
 type fakeCursor struct {
 	f      *fakeSession
@@ -140,6 +146,10 @@ func (c *fakeCursor) Next(ctx context.Context) ([]sql.Datum, error) {
 		c.i++
 		return c.params, nil
 	case q == "select sleep()":
+		select {
+		case sleepStarted <- struct{}{}:
+		default:
+		}
 		<-ctx.Done()
 		return nil, ctx.Err()
 	case q == "select boom()":

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -30,8 +31,8 @@ type portal struct {
 	cursor  planner.Cursor // nil for an empty statement
 	formats []int16        // result format codes as sent in Bind (0, 1 or N)
 	gen     uint64         // the transaction generation it belongs to
-	// started is set once an Execute stopped at max rows; done once the
-	// cursor is exhausted.
+	// suspended is set once an Execute stopped at max rows; done once
+	// the cursor is exhausted (tag is then its CommandComplete tag).
 	suspended bool
 	done      bool
 	tag       string
@@ -251,18 +252,16 @@ func (c *conn) runToEnd(ctx context.Context, cur planner.Cursor) error {
 	if cols != nil {
 		c.be.Send(rowDescription(cols, nil))
 	}
-	n, err := c.sendRows(ctx, cur, cols, nil, 0)
-	if err != nil {
+	if _, err := c.sendRows(ctx, cur, cols, nil, 0); !errors.Is(err, errEndOfRows) {
 		return err
 	}
-	_ = n
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(cur.Tag())})
 	return nil
 }
 
-// sendRows sends up to max rows (0 = all) as DataRows. It returns the
-// number sent and whether the cursor is exhausted... via more: true means
-// max was reached before the end.
+// sendRows sends up to max rows (0 = all) as DataRows and returns how many
+// it sent; the error is errEndOfRows when the cursor ran out, nil when max
+// rows were sent first.
 func (c *conn) sendRows(ctx context.Context, cur planner.Cursor, cols []planner.ResultColumn, formats []int16, max int) (sent int, err error) {
 	buffered := 0
 	for max <= 0 || sent < max {
@@ -445,7 +444,9 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 			}
 			params[i] = d
 		case 1:
-			d, err := sql.ParseBinary(t, raw)
+			// raw points into the read buffer, which the next message
+			// overwrites; a datum may keep its bytes (bytea), so copy.
+			d, err := sql.ParseBinary(t, bytes.Clone(raw))
 			if err != nil {
 				var se *sql.Error
 				if errors.As(err, &se) && se.Code != sql.CodeInvalidBinaryRepresentation {
@@ -565,6 +566,8 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 		return nil
 	case errors.Is(err, errEndOfRows):
 	default:
+		// A portal whose execution failed cannot be resumed.
+		c.dropPortal(m.Portal)
 		return err
 	}
 	p.done = true

@@ -298,8 +298,9 @@ func (s *Server) removeConn(c *conn) {
 	s.wg.Done()
 }
 
-// assignKey gives c a process id unique on this server and a random secret
-// for CancelRequest.
+// assignKey gives c a process id unique on this server (the session's own
+// when it has one, else a random one) and a random secret for CancelRequest;
+// the secret is what makes a cancel unforgeable.
 func (s *Server) assignKey(c *conn) error {
 	var secret [4]byte
 	if _, err := rand.Read(secret[:]); err != nil {
@@ -307,6 +308,18 @@ func (s *Server) assignKey(c *conn) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Prefer the engine's own backend pid so pg_backend_pid() matches
+	// BackendKeyData (clients pass it to pg_cancel_backend and friends).
+	if ps, ok := c.sess.(interface{ PID() uint32 }); ok {
+		if pid := ps.PID(); pid != 0 && pid <= 0x7fffffff {
+			if _, taken := s.byPID[pid]; !taken {
+				c.pid = pid
+				c.secret = secret[:]
+				s.byPID[pid] = c
+				return nil
+			}
+		}
+	}
 	for {
 		var b [4]byte
 		if _, err := rand.Read(b[:]); err != nil {

@@ -379,10 +379,11 @@ func appendBinaryNumeric(dst []byte, d *apd.Decimal) []byte {
 	case apd.NaN, apd.NaNSignaling:
 		return append(dst, 0, 0, 0, 0, 0xC0, 0, 0, 0)
 	case apd.Infinite:
+		// PostgreSQL 15 sends dscale 32 with infinities.
 		if d.Negative {
-			return append(dst, 0, 0, 0, 0, 0xF0, 0, 0, 0)
+			return append(dst, 0, 0, 0, 0, 0xF0, 0, 0, 0x20)
 		}
-		return append(dst, 0, 0, 0, 0, 0xD0, 0, 0, 0)
+		return append(dst, 0, 0, 0, 0, 0xD0, 0, 0, 0x20)
 	}
 	digits, weight := numericToBase10000(d)
 	sign := uint16(numericPos)

@@ -211,6 +211,14 @@ func castDatum(d Datum, from, to Type, fo *FormatOptions, explicit bool) (Datum,
 			}
 			return int64(int8(s[0])), nil
 		}
+		if tf == FamilyArray && to.Typmod >= 0 {
+			// Element typmods follow explicit/assignment rules too.
+			a, err := ParseText(Type{to.OID, -1}, s, fo)
+			if err != nil {
+				return nil, err
+			}
+			return castDatum(a, Type{to.OID, -1}, to, fo, explicit)
+		}
 		return ParseText(to, s, fo)
 	}
 	if castContext(from.OID, to.OID) == 0 {

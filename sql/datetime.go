@@ -56,7 +56,7 @@ func j2date(jd int) (year, month, day int) {
 	y += int(quad * 4)
 	year = y - 4800
 	quad = julian * 2141 / 65536
-	day = int(julian - 7834*quad/65536)
+	day = int(julian - 7834*quad/256)
 	month = int((quad+10)%12 + 1)
 	return year, month, day
 }
@@ -87,11 +87,11 @@ type dtParts struct {
 
 // dtErr builds the two errors of the date/time input functions.
 func dtSyntax(typ, s string) error {
-	return Errorf(CodeInvalidDatetimeFormat, "invalid input syntax for type %s: %q", typ, s)
+	return Errorf(CodeInvalidDatetimeFormat, "invalid input syntax for type %s: \"%s\"", typ, s)
 }
 
 func dtRange(s string) error {
-	return Errorf(CodeDatetimeFieldOverflow, "date/time field value out of range: %q", s)
+	return Errorf(CodeDatetimeFieldOverflow, "date/time field value out of range: \"%s\"", s)
 }
 
 // parseDateTime reads the forms clients send: ISO dates
@@ -183,10 +183,13 @@ func parseDateTime(s, typ string, fo *FormatOptions) (dtParts, error) {
 		}
 		if zone != "" {
 			if err := parseZone(zone, &p); err != nil {
-				if se, ok := err.(*Error); ok {
-					return p, se
+				switch {
+				case err == errTZRange:
+					return p, Errorf(codeInvalidTimeZoneDisplacement, "time zone displacement out of range: \"%s\"", s)
+				case err == errSyntaxSentinel:
+					return p, dtSyntax(typ, s)
 				}
-				return p, dtSyntax(typ, s)
+				return p, err
 			}
 		}
 	}
@@ -249,6 +252,13 @@ func parseClock(s string, p *dtParts) error {
 	return nil
 }
 
+// errTZRange marks a numeric zone offset beyond ±15:59:59; the caller
+// reports it with the whole input as PostgreSQL does (22009).
+var errTZRange = Errorf(codeInvalidTimeZoneDisplacement, "tz range")
+
+// codeInvalidTimeZoneDisplacement is SQLSTATE 22009.
+const codeInvalidTimeZoneDisplacement = "22009"
+
 var errSyntaxSentinel = Errorf(CodeInvalidDatetimeFormat, "syntax")
 
 // parseZone reads a numeric offset or a zone name.
@@ -294,14 +304,14 @@ func parseZone(z string, p *dtParts) error {
 			return errSyntaxSentinel
 		}
 		if h > 15 || m > 59 || sec > 59 {
-			return Errorf(CodeInvalidDatetimeFormat, "time zone displacement out of range: %q", z)
+			return errTZRange
 		}
 		p.hasTZ, p.tzOffset = true, sign*(h*3600+m*60+sec)
 		return nil
 	}
 	loc, err := loadLocation(z)
 	if err != nil {
-		return Errorf(CodeInvalidParameterValue, "time zone %q not recognized", z)
+		return Errorf(CodeInvalidParameterValue, "time zone \"%s\" not recognized", strings.ToLower(z))
 	}
 	p.hasTZ, p.tzLoc = true, loc
 	return nil
@@ -369,7 +379,7 @@ func parseDate(s string, fo *FormatOptions) (Date, error) {
 	}
 	jd := date2j(p.year, p.month, p.day)
 	if jd < 0 || jd > dateEndJulian || p.year < -4713 || p.year > 5874897 {
-		return 0, Errorf(CodeDatetimeFieldOverflow, "date out of range: %q", s)
+		return 0, Errorf(CodeDatetimeFieldOverflow, "date out of range: \"%s\"", s)
 	}
 	return Date(jd - postgresEpochJDate), nil
 }
@@ -419,7 +429,7 @@ func parseTimestamp(s string, withTZ bool, fo *FormatOptions) (int64, error) {
 	}
 	jd := date2j(p.year, p.month, p.day)
 	if jd < 0 || jd >= timestampEndJulian || p.year < -4713 {
-		return 0, Errorf(CodeDatetimeFieldOverflow, "timestamp out of range: %q", s)
+		return 0, Errorf(CodeDatetimeFieldOverflow, "timestamp out of range: \"%s\"", s)
 	}
 	local := int64(jd-postgresEpochJDate)*usecsPerDay +
 		int64(p.hour)*usecsPerHour + int64(p.min)*usecsPerMinute + int64(p.sec)*usecsPerSec + int64(p.micros)
@@ -437,7 +447,7 @@ func parseTimestamp(s string, withTZ bool, fo *FormatOptions) (int64, error) {
 
 // parseTime is time_in.
 func parseTime(s string) (Time, error) {
-	p, err := parseDateTime(s, "time without time zone", nil)
+	p, err := parseDateTime(s, "time", nil)
 	if err != nil {
 		return 0, err
 	}
@@ -445,7 +455,7 @@ func parseTime(s string) (Time, error) {
 		return 0, nil
 	}
 	if p.special != "" || !p.hasTime {
-		return 0, dtSyntax("time without time zone", s)
+		return 0, dtSyntax("time", s)
 	}
 	return Time(int64(p.hour)*usecsPerHour + int64(p.min)*usecsPerMinute + int64(p.sec)*usecsPerSec + int64(p.micros)), nil
 }
@@ -471,22 +481,29 @@ func zoneOffset(us int64, loc *time.Location) int {
 	return off
 }
 
-// localToUTC converts a wall-clock time in loc to a UTC instant; in a DST
-// gap the later offset applies, as in PostgreSQL.
+// localToUTC converts a wall-clock time in loc to a UTC instant. Like
+// PostgreSQL's DetermineTimeZoneOffset, a time in a spring-forward gap
+// takes the offset from before the transition and an ambiguous
+// fall-back time the one from after it.
 func localToUTC(local int64, loc *time.Location) int64 {
 	if loc == time.UTC {
 		return local
 	}
-	off := zoneOffset(local, loc)
-	guess := local - int64(off)*usecsPerSec
-	off2 := zoneOffset(guess, loc)
-	if off2 != off {
-		guess2 := local - int64(off2)*usecsPerSec
-		if zoneOffset(guess2, loc) == off2 {
-			return guess2
+	before := zoneOffset(local-usecsPerDay, loc)
+	after := zoneOffset(local+usecsPerDay, loc)
+	t1 := local - int64(before)*usecsPerSec
+	if before == after {
+		// No transition nearby in most cases; confirm with the exact instant.
+		if off := zoneOffset(t1, loc); off != before {
+			return local - int64(off)*usecsPerSec
 		}
+		return t1
 	}
-	return guess
+	t2 := local - int64(after)*usecsPerSec
+	if zoneOffset(t2, loc) == after {
+		return t2
+	}
+	return t1
 }
 
 func floorDiv(a, b int64) int64 {
@@ -696,7 +713,7 @@ func (a *intervalAcc) result(s string) (Interval, error) {
 	us := math.Round(a.micros)
 	if a.months > math.MaxInt32 || a.months < math.MinInt32 || a.days > math.MaxInt32 || a.days < math.MinInt32 ||
 		us > math.MaxInt64/2 || us < math.MinInt64/2 {
-		return Interval{}, Errorf(CodeDatetimeFieldOverflow, "interval field value out of range: %q", s)
+		return Interval{}, Errorf(CodeDatetimeFieldOverflow, "interval field value out of range: \"%s\"", s)
 	}
 	return Interval{Months: int32(a.months), Days: int32(a.days), Micros: int64(us)}, nil
 }
@@ -704,7 +721,7 @@ func (a *intervalAcc) result(s string) (Interval, error) {
 // parseInterval is interval_in for the postgres and ISO 8601 forms.
 func parseInterval(s string) (Interval, error) {
 	bad := func() (Interval, error) {
-		return Interval{}, Errorf(CodeInvalidDatetimeFormat, "invalid input syntax for type interval: %q", s)
+		return Interval{}, Errorf(CodeInvalidDatetimeFormat, "invalid input syntax for type interval: \"%s\"", s)
 	}
 	t := strings.ToLower(strings.TrimSpace(s))
 	if t == "" {
@@ -754,7 +771,7 @@ func parseInterval(s string) (Interval, error) {
 			continue
 		}
 		v, err := strconv.ParseFloat(tok, 64)
-		if err != nil || strings.ContainsAny(tok, "xXpP_") || math.IsInf(v, 0) || math.IsNaN(v) {
+		if err != nil || strings.ContainsAny(tok, "xXpPeE_") || math.IsInf(v, 0) || math.IsNaN(v) {
 			return bad()
 		}
 		unit := "second"
@@ -814,7 +831,7 @@ func tokenizeInterval(t string) []string {
 // without the P).
 func parseISOInterval(s, t string) (Interval, error) {
 	bad := func() (Interval, error) {
-		return Interval{}, Errorf(CodeInvalidDatetimeFormat, "invalid input syntax for type interval: %q", s)
+		return Interval{}, Errorf(CodeInvalidDatetimeFormat, "invalid input syntax for type interval: \"%s\"", s)
 	}
 	var acc intervalAcc
 	inTime := false

@@ -42,10 +42,7 @@ type jsonParser struct {
 
 // jsonErr builds PostgreSQL's json syntax error (22P02) with its DETAIL.
 func (p *jsonParser) errToken() error {
-	typ := "json"
-	if p.jsonb {
-		typ = "jsonb"
-	}
+	typ := "json" // jsonb_in reports its errors as json's too
 	if p.pos >= len(p.s) {
 		return Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s", typ).
 			WithDetail("The input string ended unexpectedly.")
@@ -56,14 +53,11 @@ func (p *jsonParser) errToken() error {
 		end++
 	}
 	return Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s", typ).
-		WithDetail("Token %q is invalid.", p.s[p.pos:end])
+		WithDetail("Token \"%s\" is invalid.", p.s[p.pos:end])
 }
 
 func (p *jsonParser) errExpected(what string) error {
-	typ := "json"
-	if p.jsonb {
-		typ = "jsonb"
-	}
+	typ := "json" // jsonb_in reports its errors as json's too
 	if p.pos >= len(p.s) {
 		return Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s", typ).
 			WithDetail("The input string ended unexpectedly.")
@@ -73,7 +67,7 @@ func (p *jsonParser) errExpected(what string) error {
 		end++
 	}
 	return Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s", typ).
-		WithDetail("Expected %s, but found %q.", what, p.s[p.pos:end])
+		WithDetail("Expected %s, but found \"%s\".", what, p.s[p.pos:end])
 }
 
 func (p *jsonParser) skipWS() {
@@ -250,10 +244,7 @@ func (p *jsonParser) value(depth int) (*jsonValue, error) {
 func (p *jsonParser) str() (string, error) {
 	p.pos++ // opening quote
 	var b strings.Builder
-	typ := "json"
-	if p.jsonb {
-		typ = "jsonb"
-	}
+	typ := "json" // jsonb_in reports its errors as json's too
 	for {
 		if p.pos >= len(p.s) {
 			return "", Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s", typ).
@@ -314,7 +305,7 @@ func (p *jsonParser) str() (string, error) {
 				b.WriteRune(r)
 			default:
 				return "", Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s", typ).
-					WithDetail("Escape sequence %q is invalid.", `\`+string(e))
+					WithDetail("Escape sequence \"%s\" is invalid.", `\`+string(e))
 			}
 		default:
 			b.WriteByte(c)

@@ -66,7 +66,7 @@ func (n *likeExpr) Eval(ec *EvalContext, row []Datum) (Datum, error) {
 	return re.MatchString(evLikeString(v)) != n.negate, nil
 }
 
-// escapeChar evaluates ESCAPE: -1 means none (ESCAPE ''), -2 a NULL escape.
+// escapeChar evaluates ESCAPE: -1 means none (ESCAPE ”), -2 a NULL escape.
 func (n *likeExpr) escapeChar(ec *EvalContext, row []Datum) (rune, bool, error) {
 	if n.escape == nil {
 		return '\\', true, nil
@@ -243,13 +243,15 @@ func evRegisterStringOps() {
 	evBin("||", OIDText, oidAnyNonArray, OIDText, nil).bind = func(types []Type) evalFn {
 		t := types[1]
 		return func(ec *EvalContext, args []Datum) (Datum, error) {
-			return args[0].(string) + evText(ec, t, args[1]), nil
+			s, err := evCastText(ec, t, args[1])
+			return args[0].(string) + s, err
 		}
 	}
 	evBin("||", oidAnyNonArray, OIDText, OIDText, nil).bind = func(types []Type) evalFn {
 		t := types[0]
 		return func(ec *EvalContext, args []Datum) (Datum, error) {
-			return evText(ec, t, args[0]) + args[1].(string), nil
+			s, err := evCastText(ec, t, args[0])
+			return s + args[1].(string), err
 		}
 	}
 	evBin("||", OIDBytea, OIDBytea, OIDBytea, func(_ *EvalContext, a, b Datum) (Datum, error) {
@@ -306,4 +308,15 @@ func evArrayContains(a, b *Array) bool {
 		}
 	}
 	return true
+}
+
+// evCastText is value::text, which || uses for non-text operands (so a
+// boolean concatenates as "true", not its output form "t").
+func evCastText(ec *EvalContext, t Type, d Datum) (string, error) {
+	v, err := Cast(d, t, TypeText, evFormat(ec))
+	if err != nil {
+		return "", err
+	}
+	s, _ := v.(string)
+	return s, nil
 }

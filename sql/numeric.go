@@ -43,7 +43,7 @@ func numericTypmodParts(mod int32) (precision, scale int) {
 func parseNumeric(s string) (*apd.Decimal, error) {
 	t := strings.TrimSpace(s)
 	bad := func() error {
-		return Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type numeric: %q", s)
+		return Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type numeric: \"%s\"", s)
 	}
 	switch strings.ToLower(t) {
 	case "nan":

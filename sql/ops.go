@@ -307,11 +307,11 @@ type errExpr struct {
 	err error
 }
 
-func (e *errExpr) Type() Type                                     { return e.typ }
-func (e *errExpr) Eval(*EvalContext, []Datum) (Datum, error)      { return nil, e.err }
-func (e *errExpr) volatility() volatility                         { return volImmutable }
-func (e *errExpr) mapChildren(func(Expr) (Expr, error)) error     { return nil }
-func (e *errExpr) String() string                                 { return fmt.Sprintf("error(%v)", e.err) }
+func (e *errExpr) Type() Type                                 { return e.typ }
+func (e *errExpr) Eval(*EvalContext, []Datum) (Datum, error)  { return nil, e.err }
+func (e *errExpr) volatility() volatility                     { return volImmutable }
+func (e *errExpr) mapChildren(func(Expr) (Expr, error)) error { return nil }
+func (e *errExpr) String() string                             { return fmt.Sprintf("error(%v)", e.err) }
 
 // CoerceToBool checks that e is a boolean (coercing an untyped literal or
 // parameter to one) for a construct such as "WHERE", "AND", "CASE/WHEN";

@@ -353,9 +353,9 @@ func evNumPow(a, b *apd.Decimal) (Datum, error) {
 	fb, _ := b.Float64()
 	var rscale int
 	if n, err := integ.Int64(); isInt && err == nil && n >= math.MinInt32 && n <= math.MaxInt32 {
-		f := float64(n) * evNumLog10(a)
-		rscale = numericMinSigDigits - int(f)
-		rscale = max(rscale, numericScale(b), 0)
+		// PostgreSQL 15's power_var: integer exponents get at least 16
+		// digits after the point, or the base's scale.
+		rscale = max(numericMinSigDigits, numericScale(a))
 	} else {
 		la := evNumLog10(a)
 		val := la * fb

@@ -74,14 +74,12 @@ func evRegisterCompare() {
 // returns a strict function over already-evaluated values that applies
 // the casts resolution chose.
 func evOpFunc(op string, lt, rt Type) (func(ec *EvalContext, a, b Datum) (Datum, error), error) {
-	bin, _ := evOps()
-	l := &ColRef{Typ: lt, Name: "l"}
-	r := &ColRef{Typ: rt, Name: "r"}
+	l := &ColRef{Index: 0, Typ: lt, Name: "l"}
+	r := &ColRef{Index: 1, Typ: rt, Name: "r"}
 	e, err := NewBinaryOp(op, l, r)
 	if err != nil {
 		return nil, err
 	}
-	_ = bin
 	return func(ec *EvalContext, a, b Datum) (Datum, error) {
 		return e.Eval(ec, []Datum{a, b})
 	}, nil

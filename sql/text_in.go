@@ -110,7 +110,7 @@ func parseBool(s string) (bool, error) {
 			return false, nil
 		}
 	}
-	return false, Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type boolean: %q", s)
+	return false, Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type boolean: \"%s\"", s)
 }
 
 // parseIntType reads int2/int4/int8 and the OID-like types.
@@ -131,26 +131,26 @@ func parseIntType(oid uint32, s string) (int64, error) {
 		}
 		typ, ok := TypeByName(t)
 		if !ok {
-			return 0, Errorf(CodeUndefinedObject, "type %q does not exist", t)
+			return 0, Errorf(CodeUndefinedObject, "type \"%s\" does not exist", t)
 		}
 		return int64(typ.OID), nil
 	}
 	if oid == OIDRegclass && t != "" && (t[0] < '0' || t[0] > '9') {
-		return 0, Errorf(CodeUndefinedTable, "relation %q does not exist", t)
+		return 0, Errorf(CodeUndefinedTable, "relation \"%s\" does not exist", t)
 	}
 	if oid == OIDRegnamespace && t != "" && (t[0] < '0' || t[0] > '9') {
-		return 0, Errorf(CodeUndefinedSchema, "schema %q does not exist", t)
+		return 0, Errorf(CodeUndefinedSchema, "schema \"%s\" does not exist", t)
 	}
 	body := t
 	if body != "" && (body[0] == '+' || body[0] == '-') {
 		body = body[1:]
 	}
 	if !isDigits(body) {
-		return 0, Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s: %q", name, s)
+		return 0, Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s: \"%s\"", name, s)
 	}
 	v, err := strconv.ParseInt(t, 10, 64)
 	if err != nil || v < lo || v > hi {
-		return 0, Errorf(CodeNumericValueOutOfRange, "value %q is out of range for type %s", s, name)
+		return 0, Errorf(CodeNumericValueOutOfRange, "value \"%s\" is out of range for type %s", s, name)
 	}
 	if name == "oid" && v < 0 {
 		// oidin wraps negative input, as strtoul does.
@@ -170,7 +170,7 @@ func parseFloat(oid uint32, s string) (float64, error) {
 		name, bits = "real", 32
 	}
 	t := strings.TrimSpace(s)
-	bad := Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s: %q", name, s)
+	bad := Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type %s: \"%s\"", name, s)
 	switch strings.ToLower(t) {
 	case "nan", "+nan", "-nan":
 		return math.NaN(), nil
@@ -209,12 +209,12 @@ func parseFloat(oid uint32, s string) (float64, error) {
 	v, err := strconv.ParseFloat(t, bits)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return 0, Errorf(CodeNumericValueOutOfRange, "%q is out of range for type %s", t, name)
+			return 0, Errorf(CodeNumericValueOutOfRange, "\"%s\" is out of range for type %s", t, name)
 		}
 		return 0, bad
 	}
 	if v == 0 && nonzero {
-		return 0, Errorf(CodeNumericValueOutOfRange, "%q is out of range for type %s", t, name)
+		return 0, Errorf(CodeNumericValueOutOfRange, "\"%s\" is out of range for type %s", t, name)
 	}
 	return v, nil
 }
@@ -301,7 +301,7 @@ func parseBytea(s string) ([]byte, error) {
 				if bad == ' ' || bad == '\t' || bad == '\n' || bad == '\r' {
 					return nil, Errorf(CodeInvalidParameterValue, "invalid hexadecimal data: odd number of digits")
 				}
-				return nil, Errorf(CodeInvalidParameterValue, "invalid hexadecimal digit: %q", string(bad))
+				return nil, Errorf(CodeInvalidParameterValue, "invalid hexadecimal digit: \"%s\"", string(bad))
 			}
 			out = append(out, b[0])
 			i += 2
@@ -337,7 +337,7 @@ func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 // after any group of four digits.
 func parseUUID(s string) (UUID, error) {
 	var u UUID
-	bad := Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type uuid: %q", s)
+	bad := Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type uuid: \"%s\"", s)
 	t := s
 	braces := strings.HasPrefix(t, "{")
 	if braces {
@@ -379,7 +379,7 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 	}
 	elemType := Type{elem, t.Typmod}
 	malformed := func(detail string) error {
-		return Errorf(CodeInvalidTextRepresentation, "malformed array literal: %q", s).WithDetail("%s", detail)
+		return Errorf(CodeInvalidTextRepresentation, "malformed array literal: \"%s\"", s).WithDetail("%s", detail)
 	}
 	p := strings.TrimLeft(s, " \t\n\r\v\f")
 	if strings.HasPrefix(p, "[") {

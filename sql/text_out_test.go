@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -9,10 +10,13 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
 // pgBinDir is where Debian installs PostgreSQL 15's server binaries.
@@ -148,6 +152,27 @@ func oracleCases() []oracleCase {
 	add("", "bytea[]", `{"\\x0102"}`)
 	add("", "interval[]", `{"1 day","-1 days +02:00:00"}`)
 	add("", "regtype", "integer", "text[]", "character varying", "int8", "double precision", "nosuchtype")
+	// Edge cases found while building the list above.
+	add("", "interval", "-00:00:01", "-0.5 seconds", "1 day -0.5 seconds", "-1 year", "13 months", "-13 months",
+		"1 year -1 mons", "1e3 seconds", "2147483647 days", "@ 3 days 4 hours ago", "1 h 2 m 3 s", "1:02:03.25", "-1:02",
+		"P1W", "P0D", "PT0S", "1 decade", "1 century", "0.5 years", "1.5 weeks", "1.999999999 seconds")
+	add("", "date", "2024-02-29", "2023-02-29", "1 BC", "0000-01-01", "2000-01-01 AD", "12/31/99", "today x")
+	add("", "timestamp without time zone", "294276-12-31 23:59:59.999999", "294277-01-01 00:00:00", "2024-01-02 03:04:60",
+		"2024-01-02  03:04:05", "2024-01-02 3:4:5", "2024-01-02T03:04", "2024-01-02 03:04:05 BC")
+	add("SET TimeZone = 'UTC'", "timestamp with time zone", "2024-01-02 03:04:05+15", "2024-01-02 03:04:05+16", "2024-01-02 03:04:05 Nowhere/Land",
+		"2024-01-02 03:04:05 BC", "0001-01-01 00:00:00+00")
+	add("", "double precision", "1.7976931348623157e308", "5e-324", "2.2250738585072014e-308", "-1e-5", "0.000123456789", "1e14", "123456789012345.6", "1e-4")
+	add("", "real", "1.17549435e-38", "16777216", "16777217", "0.001", "1e-45", "1e-46")
+	add("", "numeric", "-0", "0.000000", "1e-20", "12e2", "-12.340E-1", "+5", "1e1000", "1_000", "0x10", "inf")
+	add("", "numeric(2,2)", "0.994", "0.996", "-0.5")
+	add("", "jsonb", `{"a":1.50}`, `1e-7`, `-1E+2`, `[1, [2, [3]]]`, `{"b":{"z":1,"y":2},"a":null}`, `"\\"`, `"\/"`, `"\u0000"`, `"\ud83d\ude00"`, `tru`, `{"a":1,}`, `[1 2]`, ``)
+	add("", "json", `{"a":1,"a":2}`, `"\u0000"`, `{"a":1}  x`)
+	add("", "text[]", `{"\\"}`, `{a\,b}`, `{"a"b}`, `{a"b"}`, `{}x`, `{,}`, `{a,}`, `{"quote\"d"}`, `{NULLX}`, `{"a" , "b"}`)
+	add("", "integer[]", "[1:2]={1,2}", "{1,,2}")
+	add("", "bytea", `\x`, `\\`, `a\000b`, `\x 01 02`, `\x01 0`)
+	add("", "uuid", "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", " a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
+	add("", "boolean", "tr", "n", "o", "on ", "1 ", "2")
+	add("", "smallint", "-", "+", "1 2", "0x1F", "1e2")
 	return cs
 }
 
@@ -184,7 +209,7 @@ func TestTextOutputMatchesPostgres(t *testing.T) {
 			t.Errorf("%s: TypeFromAST: %v", name, err)
 			continue
 		}
-		d, err := ParseText(typ, c.in, fo)
+		d, err := Cast(c.in, TypeUnknown, typ, fo)
 		if wantErr != nil {
 			if err == nil {
 				t.Errorf("%s: PostgreSQL fails with %v, we accept it as %q", name, wantErr, AppendText(nil, typ, d, fo))
@@ -227,4 +252,55 @@ func pgText(ctx context.Context, conn *pgx.Conn, query string) (string, *pgError
 		return "", toPgError(err)
 	}
 	return out, nil
+}
+
+func toPgError(err error) *pgError {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return &pgError{pe.Code, pe.Message}
+	}
+	return &pgError{"?????", err.Error()}
+}
+
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// typeOfCast parses "SELECT 'x'::type" and resolves the cast's type name.
+func typeOfCast(query string) (Type, error) {
+	tree, err := pg_query.Parse(query)
+	if err != nil {
+		return Type{}, err
+	}
+	tc := tree.Stmts[0].Stmt.GetSelectStmt().GetTargetList()[0].GetResTarget().GetVal().GetTypeCast()
+	if tc == nil {
+		return Type{}, fmt.Errorf("no cast in %q", query)
+	}
+	return TypeFromAST(tc.TypeName)
+}
+
+// applySetting mirrors a SET statement of the oracle cases in fo.
+func applySetting(t *testing.T, fo *FormatOptions, setup string) {
+	t.Helper()
+	name, val, ok := strings.Cut(strings.TrimPrefix(setup, "SET "), " = ")
+	if !ok {
+		t.Fatalf("bad setup %q", setup)
+	}
+	val = strings.Trim(val, "'")
+	switch name {
+	case "TimeZone":
+		loc, err := time.LoadLocation(val)
+		if err != nil {
+			t.Skipf("time zone data missing: %v", err)
+		}
+		fo.Location, fo.TimeZoneName = loc, val
+	case "extra_float_digits":
+		n, err := strconv.Atoi(val)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fo.ExtraFloatDigits = n
+	default:
+		t.Fatalf("unknown setting %q", name)
+	}
 }

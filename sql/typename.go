@@ -58,7 +58,7 @@ func TypeFromAST(tn *pg_query.TypeName) (Type, error) {
 			if len(names) > 2 {
 				return Type{}, Errorf(CodeFeatureNotSupported, "cross-database references are not implemented: %s", full).WithPosition(pos)
 			}
-			return Type{}, Errorf(CodeUndefinedSchema, "schema %q does not exist", schema).WithPosition(pos)
+			return Type{}, Errorf(CodeUndefinedSchema, "schema \"%s\" does not exist", schema).WithPosition(pos)
 		}
 	}
 	if tn.PctType {
@@ -69,7 +69,7 @@ func TypeFromAST(tn *pg_query.TypeName) (Type, error) {
 		if sql, bad := unsupportedTypes[name]; bad {
 			return Type{}, Errorf(CodeFeatureNotSupported, "type %s is not supported", sql).WithPosition(pos)
 		}
-		return Type{}, Errorf(CodeUndefinedObject, "type %q does not exist", full).WithPosition(pos)
+		return Type{}, Errorf(CodeUndefinedObject, "type \"%s\" does not exist", full).WithPosition(pos)
 	}
 	t := Type{ti.OID, -1}
 	var mods []int64
@@ -103,7 +103,7 @@ func TypeFromAST(tn *pg_query.TypeName) (Type, error) {
 // typmodFor is each type's typmodin.
 func typmodFor(ti *TypeInfo, mods []int64) (int32, *Error) {
 	noMods := func() (int32, *Error) {
-		return -1, Errorf(CodeSyntaxError, "type modifier is not allowed for type %q", ti.Name)
+		return -1, Errorf(CodeSyntaxError, "type modifier is not allowed for type \"%s\"", ti.Name)
 	}
 	switch ti.OID {
 	case OIDVarchar, OIDBpchar:

@@ -189,17 +189,23 @@ func (t *Txn) ensureSnap() error {
 	if t.snap != nil {
 		return nil
 	}
+	// Register before taking the snapshot: a commit pruning in between
+	// must already count this transaction, or it could forget a write
+	// this snapshot does not contain.
+	t.db.mu.Lock()
 	seq := t.db.commitSeq.Load()
+	if t.iso != ReadCommitted {
+		t.db.active[t] = seq
+	}
+	t.db.mu.Unlock()
 	s, err := t.db.kv.NewSnapshot()
 	if err != nil {
+		t.db.mu.Lock()
+		delete(t.db.active, t)
+		t.db.mu.Unlock()
 		return fmt.Errorf("take snapshot: %w", err)
 	}
 	t.snap = &refSnap{snap: s, seq: seq, refs: 1}
-	if t.iso != ReadCommitted {
-		t.db.mu.Lock()
-		t.db.active[t] = seq
-		t.db.mu.Unlock()
-	}
 	return nil
 }
 
@@ -332,17 +338,39 @@ func (db *DB) writtenSince(k string, seq uint64) bool {
 	return false
 }
 
-// Put locks key and buffers its new value until commit.
+// Put locks key and buffers its new value until commit. Under
+// RepeatableRead and Serializable, a key written by a transaction that
+// committed after the snapshot fails with 40001.
 func (t *Txn) Put(ctx context.Context, key, val []byte) error {
-	if err := t.Lock(ctx, key); err != nil {
+	if err := t.lockForUpdate(ctx, key); err != nil {
 		return err
 	}
 	t.writes.put(string(key), append([]byte(nil), val...))
 	return nil
 }
 
-// Delete locks key and buffers its deletion.
+// putLocked buffers a write after taking the key lock but without the
+// concurrent-update check: for keys whose conflicts the caller decides
+// itself (an INSERT conflicts by uniqueness, not by a concurrent delete).
+func (t *Txn) putLocked(ctx context.Context, key, val []byte) error {
+	if err := t.Lock(ctx, key); err != nil {
+		return err
+	}
+	t.writes.put(string(key), val)
+	return nil
+}
+
+// Delete locks key and buffers its deletion (with Put's conflict check).
 func (t *Txn) Delete(ctx context.Context, key []byte) error {
+	if err := t.lockForUpdate(ctx, key); err != nil {
+		return err
+	}
+	t.writes.del(string(key))
+	return nil
+}
+
+// deleteLocked is Delete without the concurrent-update check.
+func (t *Txn) deleteLocked(ctx context.Context, key []byte) error {
 	if err := t.Lock(ctx, key); err != nil {
 		return err
 	}

@@ -165,9 +165,12 @@ func (pg *Postgres) initdb(ctx context.Context, parent string) error {
 	}
 	// --no-sync only skips fsync while initdb writes the template files,
 	// which a throwaway cluster does not need; the server runs with fsync on.
+	// Collation C sorts by bytes (deterministic, like QuartzDB); ctype
+	// C.UTF-8 makes lower/upper work on all of Unicode, as on a default
+	// Debian cluster.
 	out, err := pg.run(ctx, filepath.Join(pg.bin, "initdb"),
 		"-D", pg.DataDir, "-U", pgSuperuser, "--auth=trust", "--encoding=UTF8",
-		"--locale=C", "--no-sync", "--no-instructions")
+		"--locale=C", "--lc-ctype=C.UTF-8", "--no-sync", "--no-instructions")
 	if err != nil {
 		return fmt.Errorf("initdb: %w\n%s", err, out)
 	}

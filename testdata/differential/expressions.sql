@@ -2,7 +2,8 @@
 SELECT 1 + 1, 7 - 10, 6 * 7, 7 / 2, 7 % 3, -7 / 2, -7 % 3, 2 ^ 3;
 SELECT 7.0 / 2, 1 / 3.0, 0.1 + 0.2, 1e3::numeric, 1.50 * 2;
 SELECT 0.1::float8 + 0.2::float8, 1 / 3::float8, 1e300 * 10::float8, sqrt(2::float8);
-SELECT 9223372036854775807::int8, -2147483648::int4, 32767::int2;
+SELECT 9223372036854775807::int8, (-2147483648)::int4, 32767::int2;
+SELECT -2147483648::int4;
 SELECT 'abc' = 'abc', 'abc' < 'b', 'a' || 'b', 'x' || NULL IS NULL;
 SELECT NULL::int + 1, NULL = NULL, NULL IS NULL, NULL IS NOT NULL, 1 IS DISTINCT FROM NULL;
 SELECT CASE WHEN 1 > 2 THEN 'a' WHEN 2 > 1 THEN 'b' END, CASE 3 WHEN 1 THEN 'one' ELSE 'other' END, CASE WHEN false THEN 1 END;

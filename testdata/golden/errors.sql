@@ -31,7 +31,7 @@ SELECT 1 / 0;
 -- 42601 syntax errors with a caret
 SELECT * FORM e;
 SELEC 1;
-SELECT (1 + ;
+SELECT 1 + ;
 INSERT INTO e VALUES (1,, 2);
 -- 42883 undefined function
 SELECT no_such_function(1);

@@ -1,0 +1,51 @@
+# QuartzDB build and test entry points. See README.md.
+#
+# Never add `go clean -cache` here: pg_query_go's C build takes minutes and
+# lives in the Go build cache.
+
+GO        ?= go
+BIN       := bin/quartzdb
+DATA      ?= ./data
+# go test's overall limit per package; the slowest packages start real
+# PostgreSQL and QuartzDB servers.
+TEST_TIMEOUT ?= 15m
+# Per scenario; three scenarios, both servers each, ~2 minutes in all.
+BENCHTIME ?= 15s
+
+.PHONY: all build run test fmt fmt-check vet bench golden clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/quartzdb
+
+run: build
+	./$(BIN) serve --data $(DATA)
+
+# Every test. Tests needing PostgreSQL 15 skip on a machine without it,
+# but fail under CI=true (.ci/run installs it).
+test: fmt-check vet
+	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+
+fmt:
+	gofmt -w $$(find . -name '*.go' -not -path './data/*' -not -path './.git/*')
+
+fmt-check:
+	@files=$$(gofmt -l $$(find . -name '*.go' -not -path './data/*' -not -path './.git/*')); \
+	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# QuartzDB beside PostgreSQL 15 in the same run; prints one summary line
+# per scenario with the quartz/postgres ratio.
+bench:
+	$(GO) test ./testdata -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 10m
+
+# Regenerate testdata/golden/*.out from PostgreSQL 15, on purpose only;
+# review `git diff testdata/golden` before committing.
+golden:
+	$(GO) test ./testdata -run '^TestGolden$$' -count=1 -args -regen-from-postgres
+
+clean:
+	rm -rf bin

@@ -95,7 +95,7 @@ type renameNode struct {
 	cols []colInfo
 }
 
-func (n *renameNode) columns() []colInfo          { return n.cols }
+func (n *renameNode) columns() []colInfo               { return n.cols }
 func (n *renameNode) open(x *execCtx) (rowIter, error) { return n.in.open(x) }
 
 // tableScope lists a table's columns for expressions.

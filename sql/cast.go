@@ -3,6 +3,7 @@ package sql
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/cockroachdb/apd/v3"
 )
@@ -200,6 +201,9 @@ func castDatum(d Datum, from, to Type, fo *FormatOptions, explicit bool) (Datum,
 	// Strings (and untyped literals) to anything: the input function.
 	if s, ok := d.(string); ok && (ff == FamilyString || ff == FamilyUnknown) {
 		if tf == FamilyString {
+			if from.OID == OIDBpchar && to.OID != OIDBpchar {
+				s = strings.TrimRight(s, " ")
+			}
 			return coerceString(to, s, explicit)
 		}
 		if to.OID == OIDUnknown {
@@ -243,6 +247,9 @@ func castDatum(d Datum, from, to Type, fo *FormatOptions, explicit bool) (Datum,
 				return "", nil
 			}
 			return string([]byte{byte(v)}), nil
+		case from.OID == OIDBpchar && to.OID != OIDBpchar:
+			// rtrim1: char(n) loses its padding when cast to other strings.
+			s = strings.TrimRight(d.(string), " ")
 		default:
 			s = string(AppendText(nil, from, d, fo))
 		}
@@ -562,12 +569,19 @@ func castArray(a *Array, from, to Type, fo *FormatOptions, explicit bool) (Datum
 // CommonTypeIn for PostgreSQL's exact wording.
 func CommonType(types []Type) (Type, error) { return CommonTypeIn("", types) }
 
-// CommonTypeIn is CommonType whose 42804 error names the construct, e.g.
-// "CASE types integer and text cannot be matched" for construct "CASE".
+// CommonTypeIn is CommonType whose errors name the construct, e.g.
+// "CASE types text and integer cannot be matched" for construct "CASE".
+// types must be in the order PostgreSQL examines them, which decides both
+// ties and the wording: for CASE the ELSE result comes first (an absent
+// ELSE is an unknown NULL), then the THEN results in order; for the
+// others the arguments in order.
 func CommonTypeIn(construct string, types []Type) (Type, error) {
-	prefix := ""
+	prefix, convPrefix := "", ""
 	if construct != "" {
-		prefix = construct + " "
+		prefix, convPrefix = construct+" ", construct+" "
+		if construct == "CASE" {
+			convPrefix = "CASE/WHEN "
+		}
 	}
 	if len(types) == 0 {
 		return TypeText, nil
@@ -614,7 +628,7 @@ func CommonTypeIn(construct string, types []Type) (Type, error) {
 	}
 	for _, t := range types {
 		if !CanCastImplicitly(t, ptype) {
-			return Type{}, Errorf(CodeCannotCoerce, "%scould not convert type %s to %s", prefix,
+			return Type{}, Errorf(CodeCannotCoerce, "%scould not convert type %s to %s", convPrefix,
 				FormatType(Type{t.OID, -1}), FormatType(ptype))
 		}
 	}

@@ -31,7 +31,7 @@ func AppendText(dst []byte, t Type, d Datum, fo *FormatOptions) []byte {
 				return append(dst, '-')
 			}
 			if _, ok := LookupType(uint32(v)); ok {
-				return append(dst, FormatType(Type{uint32(v), -1})...)
+				return append(dst, regtypeName(uint32(v))...)
 			}
 		}
 		return strconv.AppendInt(dst, v, 10)
@@ -269,4 +269,16 @@ func appendRecordText(dst []byte, r *Record, fo *FormatOptions) []byte {
 		dst = append(dst, '"')
 	}
 	return append(dst, ')')
+}
+
+// regtypeName is regtypeout: format_type(oid, NULL), which spells bpchar
+// "character" where format_type(oid, -1) says "bpchar".
+func regtypeName(oid uint32) string {
+	switch oid {
+	case OIDBpchar:
+		return "character"
+	case OIDBpcharArray:
+		return "character[]"
+	}
+	return FormatType(Type{oid, -1})
 }

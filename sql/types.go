@@ -3,40 +3,40 @@ package sql
 // Type OIDs as PostgreSQL assigns them. Drivers pick their encoders by these
 // numbers, so they are part of the wire contract and never change.
 const (
-	OIDUnknown     uint32 = 705
-	OIDBool        uint32 = 16
-	OIDBytea       uint32 = 17
-	OIDChar        uint32 = 18 // "char", the one-byte internal type
-	OIDName        uint32 = 19
-	OIDInt8        uint32 = 20
-	OIDInt2        uint32 = 21
-	OIDInt2Vector  uint32 = 22
-	OIDInt4        uint32 = 23
-	OIDRegproc     uint32 = 24
-	OIDText        uint32 = 25
-	OIDOid         uint32 = 26
-	OIDOidVector   uint32 = 30
-	OIDJSON        uint32 = 114
-	OIDFloat4      uint32 = 700
-	OIDFloat8      uint32 = 701
-	OIDBpchar      uint32 = 1042
-	OIDVarchar     uint32 = 1043
-	OIDDate        uint32 = 1082
-	OIDTime        uint32 = 1083
-	OIDTimestamp   uint32 = 1114
-	OIDTimestampTZ uint32 = 1184
-	OIDInterval    uint32 = 1186
-	OIDNumeric     uint32 = 1700
-	OIDRegclass    uint32 = 2205
-	OIDRegtype     uint32 = 2206
+	OIDUnknown      uint32 = 705
+	OIDBool         uint32 = 16
+	OIDBytea        uint32 = 17
+	OIDChar         uint32 = 18 // "char", the one-byte internal type
+	OIDName         uint32 = 19
+	OIDInt8         uint32 = 20
+	OIDInt2         uint32 = 21
+	OIDInt2Vector   uint32 = 22
+	OIDInt4         uint32 = 23
+	OIDRegproc      uint32 = 24
+	OIDText         uint32 = 25
+	OIDOid          uint32 = 26
+	OIDOidVector    uint32 = 30
+	OIDJSON         uint32 = 114
+	OIDFloat4       uint32 = 700
+	OIDFloat8       uint32 = 701
+	OIDBpchar       uint32 = 1042
+	OIDVarchar      uint32 = 1043
+	OIDDate         uint32 = 1082
+	OIDTime         uint32 = 1083
+	OIDTimestamp    uint32 = 1114
+	OIDTimestampTZ  uint32 = 1184
+	OIDInterval     uint32 = 1186
+	OIDNumeric      uint32 = 1700
+	OIDRegclass     uint32 = 2205
+	OIDRegtype      uint32 = 2206
 	OIDRegnamespace uint32 = 4089
-	OIDUUID        uint32 = 2950
-	OIDJSONB       uint32 = 3802
-	OIDRecord      uint32 = 2249
-	OIDVoid        uint32 = 2278
-	OIDAny         uint32 = 2276
-	OIDAnyElement  uint32 = 2283
-	OIDAnyArray    uint32 = 2277
+	OIDUUID         uint32 = 2950
+	OIDJSONB        uint32 = 3802
+	OIDRecord       uint32 = 2249
+	OIDVoid         uint32 = 2278
+	OIDAny          uint32 = 2276
+	OIDAnyElement   uint32 = 2283
+	OIDAnyArray     uint32 = 2277
 
 	OIDBoolArray        uint32 = 1000
 	OIDByteaArray       uint32 = 1001
@@ -122,13 +122,13 @@ const (
 
 // TypeInfo is the static description of a base type, as pg_type holds it.
 type TypeInfo struct {
-	OID      uint32
-	Name     string // pg_type.typname
-	SQLName  string // format_type's spelling without modifier, e.g. "character varying"
-	Family   Family
-	Len      int16  // typlen: -1 varlena, -2 cstring
-	Category byte   // typcategory
-	ElemOID  uint32 // for arrays, the element type
-	ArrayOID uint32 // the array type of this element type, 0 if none
-	Preferred bool  // typispreferred
+	OID       uint32
+	Name      string // pg_type.typname
+	SQLName   string // format_type's spelling without modifier, e.g. "character varying"
+	Family    Family
+	Len       int16  // typlen: -1 varlena, -2 cstring
+	Category  byte   // typcategory
+	ElemOID   uint32 // for arrays, the element type
+	ArrayOID  uint32 // the array type of this element type, 0 if none
+	Preferred bool   // typispreferred
 }

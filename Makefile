@@ -10,7 +10,7 @@ DATA      ?= ./data
 # PostgreSQL and QuartzDB servers.
 TEST_TIMEOUT ?= 15m
 # Per scenario; three scenarios, both servers each, ~2 minutes in all.
-BENCHTIME ?= 15s
+BENCHTIME ?= 25s
 
 .PHONY: all build run test fmt fmt-check vet bench golden clean
 

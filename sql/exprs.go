@@ -257,8 +257,14 @@ func (c *callExpr) mapChildren(f func(Expr) (Expr, error)) error {
 	return nil
 }
 
-// Eval implements Expr.
-func (c *callExpr) Eval(ec *EvalContext, row []Datum) (Datum, error) {
+// Eval implements Expr. A datum of an unexpected Go type (a bug elsewhere)
+// becomes an internal error rather than a crash of the server.
+func (c *callExpr) Eval(ec *EvalContext, row []Datum) (res Datum, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, Errorf(CodeInternalError, "%s: %v", c.name, r)
+		}
+	}()
 	var buf [4]Datum
 	vals := buf[:0]
 	if len(c.args) > len(buf) {

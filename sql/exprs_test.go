@@ -410,6 +410,17 @@ var evDifferentialCases = []string{
 	// resolution errors
 	"1 + 'a'::text", "'a' + 'b'", "foo(1)", "lower(1)", "1::int::uuid", "1 AND true", "NOT 1",
 	"abs(-2147483647 - 1)",
+	// unknown literals and implicit casts
+	"'1' + 1", "'1.5' + 1", "1 + '2'", "'2' * 1.5", "'abc'::varchar || 'd'", "'a'::varchar = 'a'", "'a '::char(2) = 'a'",
+	"true = 't'", "1 + 1.5::float4", "1::int2 + 1.5", "'{1,2}'::int[] = ARRAY[1,2]", "'x'::name = 'x'",
+	"'2020-01-01' < '2020-01-02'::date", "'1 day' + '2020-01-01'::date", "1::int8 = 1.0", "2 ^ 2 ^ 3",
+	"'abc' || 'def'::varchar(2)", "length('abc'::varchar)", "'abc'::name || 'd'", "NULL || 'a'", "NULL + 1",
+	"substring('hello' from 2 for 2)", "'f' OR 'yes'", "upper(NULL)", "concat()", "lpad('x', -1)",
+	"round(1.5::float4)", "floor(2)", "sign(0)", "mod(-7, 3)", "mod(7, 0)", "-2147483648::int4", "abs(-32768::int2)",
+	"1e-320::float8 * 1e-10", "'Infinity'::float8 - 'Infinity'::float8", "'NaN'::float8 = 'NaN'::float8",
+	"'NaN'::numeric > 1", "greatest('NaN'::float8, 1)", "GREATEST(1, '2')", "LEAST(1.5, 2::int8)",
+	"'a' IN ('b', NULL)", "NULL::text NOT IN ('a')", "ARRAY[1,2] = ARRAY[1,2]", "ARRAY[1,2] < ARRAY[1,3]",
+	"(ARRAY['a','b'])[1]", "(ARRAY[1,2])['2']", "ARRAY[[1],[2]] IS NULL",
 }
 
 func TestExpressionsMatchPostgres(t *testing.T) {

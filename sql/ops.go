@@ -284,8 +284,6 @@ func NewBinaryOp(op string, l, r Expr) (Expr, error) {
 func NewUnaryOp(op string, e Expr) (Expr, error) {
 	_, un := evOps()
 	args := []Expr{e}
-	// A negated numeric literal folds to a constant right away so that
-	// -2147483648 stays an integer, as PostgreSQL's grammar does.
 	out, amb, err := evBuildCall(op, true, un[op], args)
 	if err != nil {
 		return nil, err

@@ -599,8 +599,8 @@ func NewNullIf(a, b Expr) (Expr, error) {
 	return &nullIfExpr{a: a, eq: call}, nil
 }
 
-// nullIfExpr keeps a's own value (uncast) as its result, and evaluates a
-// once: the comparison reads it through the resolved = operator.
+// nullIfExpr returns a's own value (uncast); the comparison evaluates a
+// again through the resolved = operator and its casts.
 type nullIfExpr struct {
 	a  Expr
 	eq *callExpr

@@ -7,15 +7,19 @@
 // Pebble types.
 //
 // Invariants:
+//
 //   - A commit returns only after its batch is synced to Pebble's WAL.
+//
 //   - A reader never takes a lock: it reads a Pebble snapshot overlaid with its
 //     own transaction's writes.
+//
 //   - A writer holds an exclusive in-memory lock on every key it writes until
 //     its transaction ends; waits are cancellable and deadlocks are detected.
 //
 //   - Rows travel as []sql.Datum in TableDesc.Columns order; a table without
 //     a primary key adds its hidden row id (int64) as one extra last value,
 //     which UpdateRow and DeleteRow use to find the row.
+//
 //   - Commits are serialised (one at a time, each synced), which keeps
 //     Serializable's backward validation simple; sequences are
 //     non-transactional and reserve values durably 32 at a time.

@@ -66,7 +66,7 @@ func (b *builder) errAt(err error, loc int32) error {
 		return nil
 	}
 	se := sql.Wrap(err)
-	if se.Code == sql.CodeInternalError {
+	if se.Code == sql.CodeInternalError || !positionedCode(se) {
 		return err
 	}
 	if se.Position == 0 && loc >= 0 {
@@ -76,6 +76,22 @@ func (b *builder) errAt(err error, loc int32) error {
 		return &cp
 	}
 	return se
+}
+
+// positionedCode reports whether PostgreSQL reports a caret for this
+// error: analysis errors (class 42) and the input functions of literals
+// do; errors raised while evaluating (overflow, division by zero) do not.
+func positionedCode(e *sql.Error) bool {
+	switch {
+	case strings.HasPrefix(e.Code, "42"):
+		return true
+	case e.Code == sql.CodeInvalidTextRepresentation, e.Code == sql.CodeInvalidDatetimeFormat,
+		e.Code == sql.CodeDatetimeFieldOverflow, e.Code == "22023":
+		return true
+	case e.Code == sql.CodeNumericValueOutOfRange && strings.HasPrefix(e.Message, "value \""):
+		return true
+	}
+	return false
 }
 
 func (b *builder) exprs(nodes []*pg_query.Node, sc *scope) ([]sql.Expr, error) {
@@ -309,6 +325,11 @@ func (b *builder) columnRef(cr *pg_query.ColumnRef, sc *scope) (sql.Expr, error)
 	if qual == "" && len(names) == 1 {
 		// A bare name that is a table of the scope means the whole row;
 		// not supported, so report the column as missing like PostgreSQL.
+	}
+	if lerr.Code == sql.CodeUndefinedColumn {
+		if hint := sc.suggest(qual, name); hint != "" {
+			lerr.Hint = hint
+		}
 	}
 	return nil, lerr.WithPosition(b.pos(cr.Location))
 }

@@ -24,6 +24,9 @@ type plan struct {
 	// usesCatalog marks plans that resolved catalog names and must be
 	// re-planned when the catalog changes.
 	usesCatalog bool
+	// noSnapshot marks SET and SHOW, which do not count as the first
+	// query of a transaction (SET TRANSACTION may still follow them).
+	noSnapshot bool
 	run         func(x *execCtx) (Cursor, error)
 }
 
@@ -139,7 +142,9 @@ func (s *Session) Bind(ctx context.Context, p *Prepared, params []sql.Datum) (Cu
 		if err := s.txn.StartStatement(); err != nil {
 			return nil, err
 		}
-		s.snapshotTaken = true
+		if !p.plan.noSnapshot {
+			s.snapshotTaken = true
+		}
 	}
 	x := &execCtx{ctx: ctx, s: s, txn: s.txn}
 	now := time.Now()

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/quartzdb/quartzdb/sql"
@@ -109,4 +110,56 @@ func quoteIdent(s string) string {
 		return s
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// suggest finds the column a mistyped name most likely meant, as
+// PostgreSQL's "Perhaps you meant to reference the column ..." hint does:
+// the closest name by edit distance, if no more than half of it differs
+// and the best match is unique (or one per table for two tables).
+func (sc *scope) suggest(qual, name string) string {
+	best := -1
+	var matches []colInfo
+	for _, c := range sc.cols {
+		if c.hidden || (qual != "" && c.table != qual) {
+			continue
+		}
+		d := levenshtein(c.name, name)
+		if d > 3 || d > len(name)/2 {
+			continue
+		}
+		switch {
+		case best < 0 || d < best:
+			best, matches = d, []colInfo{c}
+		case d == best:
+			matches = append(matches, c)
+		}
+	}
+	switch {
+	case len(matches) == 1:
+		return fmt.Sprintf("Perhaps you meant to reference the column \"%s.%s\".", matches[0].table, matches[0].name)
+	case len(matches) == 2 && matches[0].table != matches[1].table:
+		return fmt.Sprintf("Perhaps you meant to reference the column \"%s.%s\" or the column \"%s.%s\".",
+			matches[0].table, matches[0].name, matches[1].table, matches[1].name)
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

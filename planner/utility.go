@@ -183,43 +183,15 @@ func constString(n *pg_query.Node) string {
 	return ""
 }
 
+// planSet plans SET, RESET and SET TRANSACTION. None of them counts as
+// the transaction's first query.
 func (b *builder) planSet(vs *pg_query.VariableSetStmt) (*plan, error) {
-	name := vs.Name
+	var p *plan
 	switch vs.Kind {
 	case pg_query.VariableSetKind_VAR_SET_MULTI:
-		// SET TRANSACTION ... / SET SESSION CHARACTERISTICS AS TRANSACTION ...
-		return b.utility("SET", func(x *execCtx) error {
-			for _, o := range vs.Args {
-				de := o.GetDefElem()
-				if de == nil {
-					continue
-				}
-				val := constString(de.Arg)
-				switch {
-				case name == "TRANSACTION" && de.Defname == "transaction_isolation":
-					if err := x.s.setTxnIsolation(val); err != nil {
-						return err
-					}
-				case name == "TRANSACTION" && de.Defname == "transaction_read_only":
-					x.s.txnReadOnly = val == "1" || val == "true"
-				case name == "SESSION CHARACTERISTICS" && de.Defname == "transaction_isolation":
-					if err := x.s.settings.set("default_transaction_isolation", val); err != nil {
-						return err
-					}
-				case name == "SESSION CHARACTERISTICS" && de.Defname == "transaction_read_only":
-					v := "off"
-					if val == "1" || val == "true" {
-						v = "on"
-					}
-					if err := x.s.settings.set("default_transaction_read_only", v); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		}), nil
+		p = b.setMulti(vs)
 	case pg_query.VariableSetKind_VAR_RESET_ALL:
-		return b.utility("RESET", func(x *execCtx) error {
+		p = b.utility("RESET", func(x *execCtx) error {
 			for k, d := range settingsTable {
 				if !d.readOnly && x.s.settings.values[k] != d.def {
 					if err := x.s.settings.set(d.name, d.def); err != nil {
@@ -229,29 +201,35 @@ func (b *builder) planSet(vs *pg_query.VariableSetStmt) (*plan, error) {
 			}
 			x.s.applyFormatSettings()
 			return nil
-		}), nil
+		})
 	case pg_query.VariableSetKind_VAR_RESET, pg_query.VariableSetKind_VAR_SET_DEFAULT:
 		tag := "SET"
 		if vs.Kind == pg_query.VariableSetKind_VAR_RESET {
 			tag = "RESET"
 		}
-		return b.utility(tag, func(x *execCtx) error {
-			if err := x.s.settings.reset(name); err != nil {
+		p = b.utility(tag, func(x *execCtx) error {
+			if err := x.s.settings.reset(vs.Name); err != nil {
 				return err
 			}
 			x.s.applyFormatSettings()
 			return nil
-		}), nil
+		})
 	case pg_query.VariableSetKind_VAR_SET_CURRENT:
-		return b.utility("SET", nil), nil
+		p = b.utility("SET", nil)
+	default:
+		name, value := vs.Name, setValueText(vs)
+		p = b.utility("SET", func(x *execCtx) error {
+			return x.s.setSetting(name, value)
+		})
 	}
-	// VAR_SET_VALUE
+	p.noSnapshot = true
+	return p, nil
+}
+
+// setValueText renders SET's value list as the setting's text.
+func setValueText(vs *pg_query.VariableSetStmt) string {
 	var parts []string
 	for _, a := range vs.Args {
-		if c := a.GetAConst(); c != nil {
-			parts = append(parts, constString(a))
-			continue
-		}
 		if tc := a.GetTypeCast(); tc != nil {
 			// SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE
 			parts = append(parts, intervalZone(constString(tc.Arg)))
@@ -259,23 +237,51 @@ func (b *builder) planSet(vs *pg_query.VariableSetStmt) (*plan, error) {
 		}
 		parts = append(parts, constString(a))
 	}
-	value := strings.Join(parts, ", ")
-	if strings.EqualFold(name, "timezone") && len(vs.Args) == 1 {
+	if strings.EqualFold(vs.Name, "timezone") && len(vs.Args) == 1 {
 		if c := vs.Args[0].GetAConst(); c != nil {
 			if iv, ok := c.Val.(*pg_query.A_Const_Ival); ok {
 				// SET TIME ZONE 5 means UTC+5 in ISO sign convention.
-				value = fmt.Sprintf("%+03d:00", iv.Ival.Ival)
+				return fmt.Sprintf("%+03d:00", iv.Ival.Ival)
 			}
 		}
 	}
-	if strings.EqualFold(name, "search_path") {
-		value = strings.Join(parts, ", ")
-	}
-	local := vs.IsLocal
+	return strings.Join(parts, ", ")
+}
+
+// setMulti plans SET TRANSACTION ... and SET SESSION CHARACTERISTICS AS
+// TRANSACTION ...
+func (b *builder) setMulti(vs *pg_query.VariableSetStmt) *plan {
+	name := vs.Name
 	return b.utility("SET", func(x *execCtx) error {
-		_ = local // SET LOCAL lasts until transaction end; applied as SET for now
-		return x.s.setSetting(name, value)
-	}), nil
+		for _, o := range vs.Args {
+			de := o.GetDefElem()
+			if de == nil {
+				continue
+			}
+			val := constString(de.Arg)
+			switch {
+			case name == "TRANSACTION" && de.Defname == "transaction_isolation":
+				if err := x.s.setTxnIsolation(val); err != nil {
+					return err
+				}
+			case name == "TRANSACTION" && de.Defname == "transaction_read_only":
+				x.s.txnReadOnly = val == "1" || val == "true"
+			case name == "SESSION CHARACTERISTICS" && de.Defname == "transaction_isolation":
+				if err := x.s.settings.set("default_transaction_isolation", val); err != nil {
+					return err
+				}
+			case name == "SESSION CHARACTERISTICS" && de.Defname == "transaction_read_only":
+				v := "off"
+				if val == "1" || val == "true" {
+					v = "on"
+				}
+				if err := x.s.settings.set("default_transaction_read_only", v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // intervalZone turns '+05:30' into a fixed offset zone name.
@@ -320,7 +326,7 @@ func (b *builder) planShow(vs *pg_query.VariableShowStmt) (*plan, error) {
 		colName = "IntervalStyle"
 	}
 	cols := []ResultColumn{{Name: colName, Type: sql.TypeText}}
-	return &plan{columns: cols, run: func(x *execCtx) (Cursor, error) {
+	return &plan{columns: cols, noSnapshot: true, run: func(x *execCtx) (Cursor, error) {
 		v, ok := x.s.showValue(name)
 		if !ok {
 			return nil, sql.Errorf(sql.CodeUndefinedObject, "unrecognized configuration parameter \"%s\"", name)

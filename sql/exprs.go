@@ -134,6 +134,19 @@ func evCoerce(e Expr, to Type, explicit bool) (Expr, error) {
 				// is only known at run time.
 				return &castExpr{arg: e, from: from, to: to, vol: volStable}, nil
 			}
+			if explicit && to.Typmod >= 0 {
+				// CAST('def' AS varchar(2)): read as the base type, then
+				// apply the modifier with explicit-cast rules (truncation).
+				base := Type{OID: to.OID, Typmod: -1}
+				d, err := ParseText(base, s, DefaultFormatOptions())
+				if err != nil {
+					return nil, err
+				}
+				if d, err = Cast(d, base, to, DefaultFormatOptions()); err != nil {
+					return nil, err
+				}
+				return &Const{Typ: to, Value: d}, nil
+			}
 			d, err := ParseText(to, s, DefaultFormatOptions())
 			if err != nil {
 				return nil, err

@@ -264,7 +264,7 @@ func evTestAExpr(a *pg_query.A_Expr, params *ParamTypes) (Expr, error) {
 		return nil, err
 	}
 	switch a.Kind {
-	case pg_query.A_Expr_Kind_AEXPR_OP:
+	case pg_query.A_Expr_Kind_AEXPR_OP, pg_query.A_Expr_Kind_AEXPR_SIMILAR:
 		if l == nil {
 			return NewUnaryOp(op, r)
 		}
@@ -420,7 +420,9 @@ var evDifferentialCases = []string{
 	"1e-320::float8 * 1e-10", "'Infinity'::float8 - 'Infinity'::float8", "'NaN'::float8 = 'NaN'::float8",
 	"'NaN'::numeric > 1", "greatest('NaN'::float8, 1)", "GREATEST(1, '2')", "LEAST(1.5, 2::int8)",
 	"'a' IN ('b', NULL)", "NULL::text NOT IN ('a')", "ARRAY[1,2] = ARRAY[1,2]", "ARRAY[1,2] < ARRAY[1,3]",
-	"(ARRAY['a','b'])[1]", "(ARRAY[1,2])['2']", "ARRAY[[1],[2]] IS NULL",
+	"(ARRAY['a','b'])[1]", "(ARRAY[1,2])['2']", "jsonb_build_object()",
+	"'abc' SIMILAR TO 'a%'", "'abc' SIMILAR TO '(a|b)bc'", "'abc' SIMILAR TO 'a.c'", "'a.c' NOT SIMILAR TO 'a.c'",
+	"'a%c' SIMILAR TO 'a#%c' ESCAPE '#'",
 }
 
 func TestExpressionsMatchPostgres(t *testing.T) {
@@ -440,6 +442,46 @@ func TestExpressionsMatchPostgres(t *testing.T) {
 				}
 			case wnull != gnull || wv != gv || woid != goid:
 				t.Errorf("SELECT %s:\n  postgres: %q null=%v type=%d\n  quartz:   %q null=%v type=%d", expr, wv, wnull, woid, gv, gnull, goid)
+			}
+		})
+	}
+}
+
+// evTZCases depend on the session TimeZone.
+var evTZCases = []string{
+	"'2021-03-14 12:00:00'::timestamptz", "date_trunc('day', '2021-03-14 12:00:00'::timestamptz)",
+	"'2021-03-13 12:00:00'::timestamptz + '1 day'::interval", "'2021-03-13 12:00:00'::timestamptz + '24 hours'::interval",
+	"extract(hour from '2021-03-14 12:00:00+00'::timestamptz)", "extract(timezone from '2021-07-01 00:00:00+00'::timestamptz)",
+	"date_part('day', '2021-03-14 02:00:00+00'::timestamptz)", "'2021-03-14'::timestamptz - '2021-03-13'::timestamptz",
+	"to_timestamp(0)", "age('2021-03-14 12:00:00'::timestamptz, '2021-01-01'::timestamptz)",
+	"date_trunc('month', '2021-11-07 12:00:00'::timestamptz)", "'x' || '2021-01-01'::date",
+}
+
+func TestTimeZoneDependentMatchPostgres(t *testing.T) {
+	conn := startPostgres(t)
+	ctx := context.Background()
+	if _, err := conn.Exec(ctx, "SET TimeZone = 'America/New_York'", pgx.QueryExecModeSimpleProtocol); err != nil {
+		t.Fatal(err)
+	}
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata: ", err)
+	}
+	fo := DefaultFormatOptions()
+	fo.Location, fo.TimeZoneName = loc, "America/New_York"
+	for _, expr := range evTZCases {
+		t.Run(expr, func(t *testing.T) {
+			want, _, _, werr := evOracle(ctx, conn, expr)
+			e, err := evTestBuild(expr, &ParamTypes{})
+			if err != nil {
+				t.Fatalf("build: %v (postgres: %q %v)", err, want, werr)
+			}
+			v, err := e.Eval(&EvalContext{Ctx: ctx, Format: fo}, nil)
+			if err != nil || werr != nil {
+				t.Fatalf("eval: %v; postgres: %q %v", err, want, werr)
+			}
+			if got := string(AppendText(nil, e.Type(), v, fo)); got != want {
+				t.Errorf("SELECT %s: got %q, postgres %q", expr, got, want)
 			}
 		})
 	}

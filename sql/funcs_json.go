@@ -360,6 +360,10 @@ func evRegisterJSONFuncs() {
 			}
 		}
 	}
+	evFn("json_build_object", []uint32{}, OIDJSON, func(*EvalContext, []Datum) (Datum, error) { return JSON("{}"), nil })
+	evFn("jsonb_build_object", []uint32{}, OIDJSONB, func(*EvalContext, []Datum) (Datum, error) { return JSON("{}"), nil })
+	evFn("json_build_array", []uint32{}, OIDJSON, func(*EvalContext, []Datum) (Datum, error) { return JSON("[]"), nil })
+	evFn("jsonb_build_array", []uint32{}, OIDJSONB, func(*EvalContext, []Datum) (Datum, error) { return JSON("[]"), nil })
 	for _, jt := range []uint32{OIDJSON, OIDJSONB} {
 		prefix := "json"
 		if jt == OIDJSONB {

@@ -336,6 +336,19 @@ func evRegisterStringFuncs() {
 		}
 		return int64(r), nil
 	})
+	evFn("similar_to_escape", []uint32{T}, T, func(_ *EvalContext, a []Datum) (Datum, error) {
+		return evSimilarToRegex(a[0].(string), '\\', true)
+	})
+	evFn("similar_to_escape", []uint32{T, T}, T, func(_ *EvalContext, a []Datum) (Datum, error) {
+		e := []rune(a[1].(string))
+		if len(e) > 1 {
+			return nil, Errorf(CodeInvalidEscapeSequence, "invalid escape string").WithHint("Escape string must be empty or one character.")
+		}
+		if len(e) == 0 {
+			return evSimilarToRegex(a[0].(string), 0, false)
+		}
+		return evSimilarToRegex(a[0].(string), e[0], true)
+	})
 	toHex := func(_ *EvalContext, a []Datum) (Datum, error) {
 		v := a[0].(int64)
 		return strconv.FormatUint(uint64(v), 16), nil

@@ -456,7 +456,9 @@ const CodeCharacterNotInRepertoire = "22021"
 // compareJSONB orders jsonb values as PostgreSQL's jsonb btree opclass:
 // by kind (Object > Array > Boolean > Number > String > Null), objects and
 // arrays by size first, then member by member; strings bytewise (the C
-// collation), numbers numerically. Unparseable text falls back to bytes.
+// collation), numbers numerically; a top-level scalar sorts like a
+// one-element array (so [] is the least value). Unparseable text falls
+// back to bytes.
 func compareJSONB(a, b JSON) int {
 	va, err1 := parseJSON(string(a), true)
 	vb, err2 := parseJSON(string(b), true)
@@ -465,6 +467,26 @@ func compareJSONB(a, b JSON) int {
 	}
 	normalizeJSONB(va)
 	normalizeJSONB(vb)
+	// A top-level scalar is stored as a one-element "raw scalar" array:
+	// against a real array it compares by element count first, and is
+	// less than an array of the same count.
+	aScalar, bScalar := va.kind < jsonArray, vb.kind < jsonArray
+	if aScalar != bScalar && (va.kind == jsonArray || vb.kind == jsonArray) {
+		na, nb := 1, 1
+		if !aScalar {
+			na = len(va.arr)
+		}
+		if !bScalar {
+			nb = len(vb.arr)
+		}
+		if na != nb {
+			return cmpInt(int64(na), int64(nb))
+		}
+		if aScalar {
+			return -1
+		}
+		return 1
+	}
 	return compareJSONValue(va, vb)
 }
 
@@ -496,12 +518,10 @@ func compareJSONValue(a, b *jsonValue) int {
 			return cmpInt(int64(len(a.keys)), int64(len(b.keys)))
 		}
 		for i := range a.keys {
-			if a.keys[i] != b.keys[i] {
-				// Keys compare as jsonb stores them: shorter first.
-				if jsonbKeyLess(a.keys[i], b.keys[i]) {
-					return -1
-				}
-				return 1
+			// Pairs are visited in storage order (shorter keys first)
+			// but the keys themselves compare as strings.
+			if c := strings.Compare(a.keys[i], b.keys[i]); c != 0 {
+				return c
 			}
 			if c := compareJSONValue(a.vals[i], b.vals[i]); c != 0 {
 				return c

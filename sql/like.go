@@ -320,3 +320,33 @@ func evCastText(ec *EvalContext, t Type, d Datum) (string, error) {
 	s, _ := v.(string)
 	return s, nil
 }
+
+// evSimilarToRegex is similar_to_escape: SQL's SIMILAR TO pattern as an
+// anchored POSIX regular expression (% and _ become .* and ., the escape
+// character quotes the next one, the rest is already regex syntax).
+func evSimilarToRegex(p string, esc rune, hasEsc bool) (string, error) {
+	var b strings.Builder
+	b.WriteString("^(?:")
+	rs := []rune(p)
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
+		switch {
+		case hasEsc && c == esc:
+			if i+1 >= len(rs) {
+				return "", Errorf(CodeInvalidEscapeSequence, "invalid escape string").WithHint("Escape string must be empty or one character.")
+			}
+			i++
+			b.WriteString(regexp.QuoteMeta(string(rs[i])))
+		case c == '%':
+			b.WriteString(".*")
+		case c == '_':
+			b.WriteString(".")
+		case c == '.' || c == '^' || c == '$':
+			b.WriteString(`\` + string(c))
+		default:
+			b.WriteRune(c)
+		}
+	}
+	b.WriteString(")$")
+	return b.String(), nil
+}

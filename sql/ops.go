@@ -477,3 +477,18 @@ func NewCast(e Expr, to Type, explicit bool) (Expr, error) {
 	}
 	return out, nil
 }
+
+// RegisterBinaryOperator adds a binary operator overload (for types defined
+// elsewhere in this package, such as vector's <->). Call it from an init
+// function: the catalog is not safe for concurrent modification.
+func RegisterBinaryOperator(name string, left, right, result uint32, fn func(ec *EvalContext, a, b Datum) (Datum, error)) {
+	evOps()
+	evBin(name, left, right, result, fn)
+}
+
+// RegisterFunction adds a strict, immutable scalar function overload; call
+// it from an init function, as RegisterBinaryOperator.
+func RegisterFunction(name string, args []uint32, result uint32, fn func(ec *EvalContext, args []Datum) (Datum, error)) {
+	evFuncTable()
+	evFn(name, args, result, fn)
+}

@@ -36,7 +36,7 @@ func (o *overload) declAt(i int) uint32 {
 
 func (o *overload) arityOK(n int) bool {
 	if o.variadic {
-		return n >= len(o.args)-1
+		return n >= len(o.args) // the variadic part takes at least one value
 	}
 	return n == len(o.args)
 }

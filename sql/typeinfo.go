@@ -110,7 +110,7 @@ func (t Type) Family() Family { return t.Info().Family }
 // ArrayOf returns the array type whose elements have type elem.
 func ArrayOf(elem uint32) (uint32, bool) {
 	t, ok := typesByOID[elem]
-	if !ok || t.ArrayOID == 0 || t.Category == 'A' {
+	if !ok || t.ArrayOID == 0 {
 		return 0, false
 	}
 	return t.ArrayOID, true

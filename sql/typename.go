@@ -65,6 +65,9 @@ func TypeFromAST(tn *pg_query.TypeName) (Type, error) {
 		return Type{}, Errorf(CodeFeatureNotSupported, "%%TYPE references are not supported").WithPosition(pos)
 	}
 	ti, ok := typesByName[name]
+	if len(names) > 1 && names[len(names)-2] == "public" {
+		ok = false // built-in types live in pg_catalog only
+	}
 	if !ok || ti.Name != name {
 		if sql, bad := unsupportedTypes[name]; bad {
 			return Type{}, Errorf(CodeFeatureNotSupported, "type %s is not supported", sql).WithPosition(pos)

@@ -20,9 +20,9 @@
 //     a primary key adds its hidden row id (int64) as one extra last value,
 //     which UpdateRow and DeleteRow use to find the row.
 //
-//   - Commits are serialised (one at a time, each synced), which keeps
-//     Serializable's backward validation simple; sequences are
-//     non-transactional and reserve values durably 32 at a time.
+//   - Serializable commits run one at a time (validate, apply, record), which
+//     keeps backward validation simple; other commits run concurrently.
+//     Sequences are non-transactional and reserve values durably 32 at a time.
 //
 // It may import sql (for types, datums and errors) and nothing else of ours.
 package storage

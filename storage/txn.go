@@ -51,9 +51,10 @@ type DB struct {
 	commitSeq atomic.Uint64
 	catalogV  atomic.Uint64
 
-	// commitMu serialises commit validation and application, so that a
-	// Serializable transaction's backward validation sees every commit that
-	// precedes it.
+	// commitMu serialises Serializable commits (validation through
+	// recording), so each one's backward validation sees every Serializable
+	// commit that precedes it. Guarantees among Serializable transactions
+	// are all PostgreSQL gives, too.
 	commitMu sync.Mutex
 
 	mu sync.Mutex // guards the fields below
@@ -405,8 +406,13 @@ func (t *Txn) Commit(ctx context.Context) error {
 		return nil
 	}
 	db := t.db
-	db.commitMu.Lock()
-	defer db.commitMu.Unlock()
+	if t.iso == Serializable {
+		// Serializable commits validate and apply one at a time so each
+		// sees every earlier one; other levels need no validation and
+		// commit concurrently (Pebble groups their WAL syncs).
+		db.commitMu.Lock()
+		defer db.commitMu.Unlock()
+	}
 	if t.iso == Serializable && t.snap != nil && db.readWriteConflict(t) {
 		return sql.Errorf(sql.CodeSerializationFailure, "could not serialize access due to read/write dependencies among transactions").
 			WithDetail("Reason code: Canceled on identification as a pivot, during commit attempt.").

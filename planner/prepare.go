@@ -27,7 +27,7 @@ type plan struct {
 	// noSnapshot marks SET and SHOW, which do not count as the first
 	// query of a transaction (SET TRANSACTION may still follow them).
 	noSnapshot bool
-	run         func(x *execCtx) (Cursor, error)
+	run        func(x *execCtx) (Cursor, error)
 }
 
 // Prepare plans one statement of query. paramOIDs are the types the
@@ -182,6 +182,8 @@ func (b *builder) planStatement(n *pg_query.Node) (*plan, error) {
 		return b.planUpdate(v.UpdateStmt)
 	case *pg_query.Node_DeleteStmt:
 		return b.planDelete(v.DeleteStmt)
+	case *pg_query.Node_CopyStmt:
+		return b.planCopy(v.CopyStmt)
 	case *pg_query.Node_TransactionStmt:
 		return b.planTransaction(v.TransactionStmt)
 	case *pg_query.Node_VariableSetStmt:

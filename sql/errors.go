@@ -71,6 +71,7 @@ const (
 	CodeQueryCanceled                = "57014"
 	CodeAdminShutdown                = "57P01"
 	CodeProgramLimitExceeded         = "54000"
+	CodeBadCopyFileFormat            = "22P04"
 	CodeInternalError                = "XX000"
 	CodeDataCorrupted                = "XX001"
 )

@@ -242,9 +242,12 @@ func (t *Txn) decodeStored(td *TableDesc, key, val []byte) ([]sql.Datum, error) 
 func (t *Txn) GetRowByPK(ctx context.Context, td *TableDesc, pk []sql.Datum) ([]sql.Datum, error) {
 	var suffix []byte
 	for _, v := range pk {
+		if v == nil {
+			return nil, nil // a NULL key matches no row
+		}
 		var err error
 		if suffix, err = AppendKeyDatum(suffix, v); err != nil {
-			return nil, nil // a NULL key matches no row
+			return nil, fmt.Errorf("primary key lookup in %q: %w", td.Name, err)
 		}
 	}
 	k := rowKey(td, suffix)

@@ -524,6 +524,29 @@ func evRegisterAggs() {
 		}
 		evAgg(name, []uint32{OIDAnyElement}, ret, func(types []Type, _ Type) func() AggState {
 			t := types[0]
+			if !isB {
+				return func() AggState {
+					var buf []byte
+					return &funcState{
+						step: func(ec *EvalContext, a []Datum) error {
+							if buf == nil {
+								buf = append(buf, '[')
+							} else {
+								buf = append(buf, ", "...)
+							}
+							v, err := evToJSONText(ec, t, a[0])
+							buf = append(buf, v...)
+							return err
+						},
+						final: func() (Datum, error) {
+							if buf == nil {
+								return nil, nil
+							}
+							return JSON(append(buf, ']')), nil
+						},
+					}
+				}
+			}
 			return func() AggState {
 				var out *jsonValue
 				return &funcState{

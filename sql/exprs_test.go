@@ -441,6 +441,9 @@ var evDifferentialCases = []string{
 	"extract(julian from '2020-05-17'::date)", "extract(milliseconds from '10:11:12.345'::time)", "extract(quarter from '2020-05-17'::date)",
 	"extract(decade from '2020-05-17'::date)", "extract(millennium from '2001-05-17'::date)", "date_part('dow', '2020-05-17'::date)",
 	"extract(epoch from '2020-05-17'::date)", "extract(year from '1 year 6 months'::interval)", "extract(minute from '90 minutes'::interval)",
+	"'{\"a\" : {\"b\":  [1, 2 ]}}'::json -> 'a'", "'{\"a\" : {\"b\":  [1, 2 ]}}'::json #> '{a,b,1}'", "'[\"x\\\"y\", 2]'::json ->> 0",
+	"'{\"a\":null}'::json ->> 'a'", "'[1,2]'::json -> 5", "json_build_array()", "json_build_array(ARRAY[1], '{\"x\":1}'::jsonb, 'a')",
+	"to_json('x'::text)", "to_json(NULL::int)", "to_jsonb(1.50)", "to_json('NaN'::numeric)",
 	"age('2020-01-15'::timestamp, '2020-03-31'::timestamp)", "age('2021-02-28'::timestamp, '2020-02-29'::timestamp)",
 }
 

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
@@ -157,7 +158,8 @@ func evJSONTypeof(v *jsonValue) string {
 }
 
 func evRegisterJSONOps() {
-	for _, jt := range []uint32{OIDJSON, OIDJSONB} {
+	evRegisterJSONRawOps()
+	for _, jt := range []uint32{OIDJSONB} {
 		jt := jt
 		get := func(text bool, f func(*jsonValue, Datum) *jsonValue) func(*EvalContext, Datum, Datum) (Datum, error) {
 			return func(_ *EvalContext, a, b Datum) (Datum, error) {
@@ -245,50 +247,66 @@ func evRegisterJSONOps() {
 	})
 }
 
-// evToJSONValue converts a SQL value to a JSON value as to_json does:
-// numbers and booleans natively, json as is, arrays element-wise, the rest
-// as strings of their text output.
-func evToJSONValue(ec *EvalContext, t Type, d Datum) (*jsonValue, error) {
+// evToJSONText is datum_to_json: the JSON text of a SQL value. Numbers
+// and booleans are native, json and jsonb are embedded as they are, arrays
+// become compact JSON arrays, dates and times ISO 8601 strings, the rest
+// strings of their text output.
+func evToJSONText(ec *EvalContext, t Type, d Datum) (string, error) {
 	if d == nil {
-		return &jsonValue{kind: jsonNull}, nil
+		return "null", nil
 	}
 	switch t.Family() {
 	case FamilyBool:
-		return &jsonValue{kind: jsonBool, b: d.(bool)}, nil
+		if d.(bool) {
+			return "true", nil
+		}
+		return "false", nil
 	case FamilyInt, FamilyFloat, FamilyNumeric:
 		s := evText(ec, t, d)
-		num, _, err := apd.NewFromString(s)
-		if err != nil {
-			// NaN and Infinity are not JSON numbers: strings, as PostgreSQL.
-			return &jsonValue{kind: jsonString, str: s}, nil
+		if _, _, err := apd.NewFromString(s); err != nil || strings.ContainsAny(s, "NI") {
+			// NaN and Infinity are not JSON numbers.
+			return string(appendJSONString(nil, s)), nil
 		}
-		return &jsonValue{kind: jsonNumber, num: num, str: s}, nil
+		return s, nil
 	case FamilyJSON:
-		return evParseJSON(d)
+		return string(d.(JSON)), nil
 	case FamilyArray:
 		a := d.(*Array)
 		et := Type{OID: a.ElemOID, Typmod: -1}
-		out := &jsonValue{kind: jsonArray, arr: []*jsonValue{}}
-		for _, e := range a.Elems {
-			v, err := evToJSONValue(ec, et, e)
-			if err != nil {
-				return nil, err
+		var b strings.Builder
+		b.WriteByte('[')
+		for i, e := range a.Elems {
+			if i > 0 {
+				b.WriteByte(',')
 			}
-			out.arr = append(out.arr, v)
+			v, err := evToJSONText(ec, et, e)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(v)
 		}
-		return out, nil
+		b.WriteByte(']')
+		return b.String(), nil
 	case FamilyTimestamp, FamilyTimestampTZ, FamilyDate:
-		// JSON uses ISO 8601 with a T separator.
 		s := evText(ec, t, d)
-		if t.Family() != FamilyDate {
+		if t.Family() != FamilyDate && !strings.Contains(s, "infinity") {
 			s = strings.Replace(s, " ", "T", 1)
-			if t.Family() == FamilyTimestampTZ && (strings.HasSuffix(s, "+00") || len(s) > 3 && (s[len(s)-3] == '+' || s[len(s)-3] == '-')) {
+			if n := len(s); t.Family() == FamilyTimestampTZ && n > 3 && (s[n-3] == '+' || s[n-3] == '-') {
 				s += ":00"
 			}
 		}
-		return &jsonValue{kind: jsonString, str: s}, nil
+		return string(appendJSONString(nil, s)), nil
 	}
-	return &jsonValue{kind: jsonString, str: evText(ec, t, d)}, nil
+	return string(appendJSONString(nil, evText(ec, t, d))), nil
+}
+
+// evToJSONValue is evToJSONText parsed, for the jsonb builders.
+func evToJSONValue(ec *EvalContext, t Type, d Datum) (*jsonValue, error) {
+	s, err := evToJSONText(ec, t, d)
+	if err != nil {
+		return nil, err
+	}
+	return parseJSON(s, true)
 }
 
 func evRegisterJSONFuncs() {
@@ -302,13 +320,15 @@ func evRegisterJSONFuncs() {
 		o.bind = func(types []Type) evalFn {
 			t := types[0]
 			return func(ec *EvalContext, a []Datum) (Datum, error) {
+				if ret == OIDJSON {
+					s, err := evToJSONText(ec, t, a[0])
+					return JSON(s), err
+				}
 				v, err := evToJSONValue(ec, t, a[0])
 				if err != nil {
 					return nil, err
 				}
-				if ret == OIDJSONB {
-					normalizeJSONB(v)
-				}
+				normalizeJSONB(v)
 				return evJSONOut(v), nil
 			}
 		}
@@ -325,6 +345,9 @@ func evRegisterJSONFuncs() {
 		o.variadic, o.nonStrict, o.vol = true, true, volStable
 		o.bind = func(types []Type) evalFn {
 			return func(ec *EvalContext, a []Datum) (Datum, error) {
+				if !isB {
+					return evBuildJSONText(ec, name, isObj, types, a)
+				}
 				var out *jsonValue
 				if isObj {
 					if len(a)%2 != 0 {
@@ -471,4 +494,209 @@ func evJSONPretty(b *strings.Builder, v *jsonValue, depth int) {
 	default:
 		b.Write(appendJSONB(nil, v))
 	}
+}
+
+// evBuildJSONText is json_build_object / json_build_array for json: the
+// members' JSON texts joined as PostgreSQL writes them ("k" : v, ...).
+func evBuildJSONText(ec *EvalContext, name string, isObj bool, types []Type, a []Datum) (Datum, error) {
+	var b strings.Builder
+	if isObj {
+		if len(a)%2 != 0 {
+			return nil, Errorf(CodeInvalidParameterValue, "argument list must have even number of elements").
+				WithHint("The arguments of %s() must consist of alternating keys and values.", name)
+		}
+		b.WriteByte('{')
+		for i := 0; i < len(a); i += 2 {
+			if a[i] == nil {
+				return nil, Errorf(CodeNullValueNotAllowed, "null value not allowed for object key")
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.Write(appendJSONString(nil, evText(ec, types[i], a[i])))
+			b.WriteString(" : ")
+			v, err := evToJSONText(ec, types[i+1], a[i+1])
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString(v)
+		}
+		b.WriteByte('}')
+		return JSON(b.String()), nil
+	}
+	b.WriteByte('[')
+	for i, d := range a {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		v, err := evToJSONText(ec, types[i], d)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(v)
+	}
+	b.WriteByte(']')
+	return JSON(b.String()), nil
+}
+
+// --- json (not jsonb) navigation on the original text ---
+
+func evJSONSkipWS(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// evJSONSkipValue returns the end of the JSON value starting at i (the
+// text was validated on input, so only structure matters here).
+func evJSONSkipValue(s string, i int) int {
+	if i >= len(s) {
+		return i
+	}
+	switch s[i] {
+	case '"':
+		for j := i + 1; j < len(s); j++ {
+			if s[j] == '\\' {
+				j++
+			} else if s[j] == '"' {
+				return j + 1
+			}
+		}
+		return len(s)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(s); j++ {
+			switch s[j] {
+			case '"':
+				j = evJSONSkipValue(s, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(s)
+	}
+	j := i
+	for j < len(s) && !strings.ContainsRune(",}] \t\n\r", rune(s[j])) {
+		j++
+	}
+	return j
+}
+
+// evJSONRawGet finds an object member (key) or array element (idx) of the
+// json text s and returns its original text.
+func evJSONRawGet(s string, key string, idx int64, byKey bool) (string, bool) {
+	i := evJSONSkipWS(s, 0)
+	if i >= len(s) {
+		return "", false
+	}
+	if byKey && s[i] != '{' || !byKey && s[i] != '[' {
+		return "", false
+	}
+	var elems []string
+	found, result := false, ""
+	i++
+	for {
+		i = evJSONSkipWS(s, i)
+		if i >= len(s) || s[i] == '}' || s[i] == ']' {
+			break
+		}
+		var k string
+		if byKey {
+			end := evJSONSkipValue(s, i)
+			kv, err := parseJSON(s[i:end], false)
+			if err != nil {
+				return "", false
+			}
+			k = kv.str
+			i = evJSONSkipWS(s, end)
+			i++ // the colon
+			i = evJSONSkipWS(s, i)
+		}
+		end := evJSONSkipValue(s, i)
+		v := s[i:end]
+		if byKey && k == key && !found {
+			found, result = true, v
+		}
+		elems = append(elems, v)
+		i = evJSONSkipWS(s, end)
+		if i < len(s) && s[i] == ',' {
+			i++
+		}
+	}
+	if byKey {
+		return result, found
+	}
+	if idx < 0 {
+		idx += int64(len(elems))
+	}
+	if idx < 0 || idx >= int64(len(elems)) {
+		return "", false
+	}
+	return elems[idx], true
+}
+
+// evJSONRawAsText is ->> on json: strings unescaped, null as NULL.
+func evJSONRawAsText(raw string) (Datum, error) {
+	if raw == "null" {
+		return nil, nil
+	}
+	if strings.HasPrefix(raw, `"`) {
+		v, err := parseJSON(raw, false)
+		if err != nil {
+			return nil, err
+		}
+		return v.str, nil
+	}
+	return raw, nil
+}
+
+func evRegisterJSONRawOps() {
+	get := func(text bool, f func(s string, b Datum) (string, bool)) func(*EvalContext, Datum, Datum) (Datum, error) {
+		return func(_ *EvalContext, a, b Datum) (Datum, error) {
+			raw, ok := f(string(a.(JSON)), b)
+			if !ok {
+				return nil, nil
+			}
+			if text {
+				return evJSONRawAsText(raw)
+			}
+			return JSON(raw), nil
+		}
+	}
+	byKey := func(s string, k Datum) (string, bool) { return evJSONRawGet(s, k.(string), 0, true) }
+	byIdx := func(s string, i Datum) (string, bool) { return evJSONRawGet(s, "", i.(int64), false) }
+	byPath := func(s string, p Datum) (string, bool) {
+		for _, e := range p.(*Array).Elems {
+			if e == nil {
+				return "", false
+			}
+			k := e.(string)
+			var ok bool
+			if t := strings.TrimLeft(s, " \t\n\r"); strings.HasPrefix(t, "[") {
+				n, err := strconv.ParseInt(k, 10, 64)
+				if err != nil {
+					return "", false
+				}
+				s, ok = evJSONRawGet(s, "", n, false)
+			} else {
+				s, ok = evJSONRawGet(s, k, 0, true)
+			}
+			if !ok {
+				return "", false
+			}
+		}
+		return s, true
+	}
+	evBin("->", OIDJSON, OIDText, OIDJSON, get(false, byKey))
+	evBin("->", OIDJSON, OIDInt4, OIDJSON, get(false, byIdx))
+	evBin("->>", OIDJSON, OIDText, OIDText, get(true, byKey))
+	evBin("->>", OIDJSON, OIDInt4, OIDText, get(true, byIdx))
+	evBin("#>", OIDJSON, OIDTextArray, OIDJSON, get(false, byPath))
+	evBin("#>>", OIDJSON, OIDTextArray, OIDText, get(true, byPath))
 }

@@ -485,32 +485,31 @@ func evRegisterTimeFuncs() {
 	}))
 }
 
-// evAge is timestamp_age: a field-wise difference borrowing from the next
-// larger field, days borrowed from the month before the later date.
+// evAge is timestamp_age: the field-wise difference a - b (sign flipped
+// when a < b), negative fields borrowing from the next larger one; days
+// are borrowed from b's month (a's month when a < b), as PostgreSQL does.
 func evAge(a, b evFields) Interval {
-	neg := false
-	if evJoinTS(a) < evJoinTS(b) {
-		a, b = b, a
-		neg = true
-	}
+	neg := evJoinTS(a) < evJoinTS(b)
 	tod := a.tod - b.tod
 	day := a.day - b.day
 	mon := a.month - b.month
 	year := a.year - b.year
+	if neg {
+		tod, day, mon, year = -tod, -day, -mon, -year
+	}
 	if tod < 0 {
 		tod += usecsPerDay
 		day--
 	}
 	for day < 0 {
-		// Borrow the length of the month preceding a's month.
-		pm, py := a.month-1, a.year
-		if pm < 1 {
-			pm, py = 12, py-1
+		src := b
+		if neg {
+			src = a
 		}
-		day += daysInMonth(py, pm)
+		day += daysInMonth(src.year, src.month)
 		mon--
 	}
-	if mon < 0 {
+	for mon < 0 {
 		mon += 12
 		year--
 	}

@@ -91,6 +91,14 @@ func parseJSON(s string, jsonb bool) (*jsonValue, error) {
 	}
 	p.skipWS()
 	if p.pos < len(p.s) {
+		if c := p.s[p.pos]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			for _, w := range []string{"true", "false", "null"} {
+				if strings.HasPrefix(p.s[p.pos:], w) {
+					return nil, p.errExpected("end of input")
+				}
+			}
+			return nil, p.errToken()
+		}
 		return nil, p.errExpected("end of input")
 	}
 	return v, nil
@@ -105,6 +113,8 @@ func (p *jsonParser) value(depth int) (*jsonValue, error) {
 		return nil, p.errToken()
 	}
 	switch c := p.s[p.pos]; {
+	case c == '}' || c == ']' || c == ',' || c == ':':
+		return nil, p.errExpected("JSON value")
 	case c == '{':
 		p.pos++
 		v := &jsonValue{kind: jsonObject}
@@ -113,9 +123,12 @@ func (p *jsonParser) value(depth int) (*jsonValue, error) {
 			p.pos++
 			return v, nil
 		}
-		for {
+		for first := true; ; first = false {
 			p.skipWS()
 			if p.pos >= len(p.s) || p.s[p.pos] != '"' {
+				if first {
+					return nil, p.errExpected(`string or "}"`)
+				}
 				return nil, p.errExpected("string")
 			}
 			k, err := p.str()

@@ -10,7 +10,7 @@ import (
 
 // setupTable creates database "app" with table
 // t(a int8 primary key, b text unique (t_b_key), c int8).
-func setupTable(t *testing.T, db *DB) *TableDesc {
+func setupTable(t testing.TB, db *DB) *TableDesc {
 	t.Helper()
 	ctx := context.Background()
 	txn := db.Begin(ReadCommitted)

@@ -20,7 +20,7 @@ func openTestDB(t *testing.T) (*DB, string) {
 	return db, dir
 }
 
-func mustCommit(t *testing.T, txn *Txn) {
+func mustCommit(t testing.TB, txn *Txn) {
 	t.Helper()
 	if err := txn.Commit(context.Background()); err != nil {
 		t.Fatalf("commit: %v", err)

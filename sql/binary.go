@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cockroachdb/apd/v3"
 )
@@ -89,8 +88,8 @@ func ParseBinary(t Type, b []byte) (Datum, error) {
 		}
 		return applyNumericTypmod(d, t.Typmod)
 	case FamilyString, FamilyUnknown:
-		if !utf8.Valid(b) || strings.IndexByte(string(b), 0) >= 0 {
-			return nil, Errorf(CodeCharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
+		if err := checkUTF8(string(b)); err != nil {
+			return nil, err
 		}
 		return coerceString(t, string(b), false)
 	case FamilyBytes:

@@ -18,6 +18,9 @@ func ParseText(t Type, s string, fo *FormatOptions) (Datum, error) {
 	if fo == nil {
 		fo = DefaultFormatOptions()
 	}
+	if err := checkUTF8(s); err != nil {
+		return nil, err
+	}
 	ti := t.Info()
 	switch t.OID {
 	case OIDInt2Vector, OIDOidVector:
@@ -506,4 +509,22 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 		}
 		i++ // ','
 	}
+}
+
+// checkUTF8 rejects text that is not valid UTF-8 or holds a NUL byte, as
+// PostgreSQL does for every text it receives (22021).
+func checkUTF8(s string) error {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c != 0 && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if c == 0 || r == utf8.RuneError && size <= 1 {
+			return Errorf(CodeCharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": 0x%02x", c)
+		}
+		i += size
+	}
+	return nil
 }

@@ -13,7 +13,9 @@ INSERT INTO orders (customer, code) VALUES ('eve', 'o1');
 INSERT INTO orders (customer, code) VALUES ('eve', 'o1') ON CONFLICT (code) DO NOTHING;
 INSERT INTO orders (id, customer, code) VALUES (2, 'bob', 'o2x') ON CONFLICT (id) DO UPDATE SET status = 'dup:' || EXCLUDED.code RETURNING id, status;
 SELECT * FROM orders ORDER BY id;
-UPDATE orders SET amount = amount * 2 WHERE amount < 20 RETURNING id, amount;
+-- RETURNING order follows the heap in PostgreSQL: check with an ordered SELECT.
+UPDATE orders SET amount = amount * 2 WHERE amount < 20;
+SELECT id, amount FROM orders WHERE amount < 40 ORDER BY id;
 UPDATE orders SET status = 'paid' WHERE customer IN ('ann', 'cid');
 SELECT status, count(*) FROM orders GROUP BY status ORDER BY status;
 SELECT customer, amount FROM orders WHERE status <> 'paid' OR status IS NULL ORDER BY amount DESC, customer;

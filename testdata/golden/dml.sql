@@ -35,7 +35,10 @@ SELECT * FROM archive ORDER BY id;
 UPDATE items SET qty = qty + 1 WHERE id IN (1, 2);
 UPDATE items SET price = 1.25, qty = 0 WHERE name = 'fig' RETURNING id, name, price, qty;
 UPDATE items SET qty = 99 WHERE id = 12345;
-UPDATE items SET qty = qty * 10 WHERE qty BETWEEN 1 AND 5 RETURNING id, qty;
+-- RETURNING order follows the heap in PostgreSQL, so multi-row updates are
+-- checked with an ordered SELECT.
+UPDATE items SET qty = qty * 10 WHERE qty BETWEEN 1 AND 5;
+SELECT id, qty FROM items WHERE qty IN (20, 40) ORDER BY id;
 UPDATE items AS i SET name = a.name FROM archive a WHERE a.id = i.id + 100 RETURNING i.id, i.name;
 UPDATE items SET nope = 1;
 -- DELETE

@@ -156,7 +156,7 @@ func (b *builder) planCreateTable(cs *pg_query.CreateStmt) (*plan, error) {
 				}
 				idx.ColumnIDs = append(idx.ColumnIDs, id)
 				t.PrimaryKey = append(t.PrimaryKey, id)
-				t.Columns[columnPosition(t, id)].NotNull = true
+				t.Columns[t.ColumnIndex(id)].NotNull = true
 			}
 			t.Indexes = append(t.Indexes, idx)
 		}
@@ -416,12 +416,7 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 				col.ID = t.NextColumnID
 				t.Columns = append(t.Columns, col)
 			case pg_query.AlterTableType_AT_DropColumn:
-				pos := -1
-				for i, col := range t.Columns {
-					if col.Name == cmd.Name {
-						pos = i
-					}
-				}
+				pos := t.ColumnByName(cmd.Name)
 				if pos < 0 {
 					if cmd.MissingOk {
 						x.s.notice("NOTICE", "42703", "column \"%s\" of relation \"%s\" does not exist, skipping", cmd.Name, t.Name)
@@ -450,23 +445,13 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 				t.Indexes = keep
 				t.Columns = append(t.Columns[:pos:pos], t.Columns[pos+1:]...)
 			case pg_query.AlterTableType_AT_SetNotNull, pg_query.AlterTableType_AT_DropNotNull:
-				pos := -1
-				for i, col := range t.Columns {
-					if col.Name == cmd.Name {
-						pos = i
-					}
-				}
+				pos := t.ColumnByName(cmd.Name)
 				if pos < 0 {
 					return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cmd.Name, t.Name)
 				}
 				t.Columns[pos].NotNull = cmd.Subtype == pg_query.AlterTableType_AT_SetNotNull
 			case pg_query.AlterTableType_AT_ColumnDefault:
-				pos := -1
-				for i, col := range t.Columns {
-					if col.Name == cmd.Name {
-						pos = i
-					}
-				}
+				pos := t.ColumnByName(cmd.Name)
 				if pos < 0 {
 					return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cmd.Name, t.Name)
 				}

@@ -205,12 +205,7 @@ func (b *builder) planInsert(ins *pg_query.InsertStmt) (*plan, error) {
 			if len(rt.Indirection) > 0 {
 				return nil, sql.Errorf(sql.CodeFeatureNotSupported, "INSERT into subfields or array elements is not supported yet")
 			}
-			pos := -1
-			for i, col := range t.Columns {
-				if col.Name == rt.Name {
-					pos = i
-				}
-			}
+			pos := t.ColumnByName(rt.Name)
 			if pos < 0 {
 				return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", rt.Name, t.Name).WithPosition(b.pos(rt.Location))
 			}
@@ -414,12 +409,7 @@ func (b *builder) planOnConflict(occ *pg_query.OnConflictClause, t *storage.Tabl
 			var ids []uint32
 			for _, e := range occ.Infer.IndexElems {
 				name := e.GetIndexElem().GetName()
-				pos := -1
-				for i, c := range t.Columns {
-					if c.Name == name {
-						pos = i
-					}
-				}
+				pos := t.ColumnByName(name)
 				if pos < 0 {
 					return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" does not exist", name)
 				}
@@ -540,7 +530,7 @@ func (oc *onConflict) findConflict(x *execCtx, t *storage.TableDesc, row []sql.D
 		vals := make([]sql.Datum, len(idx.ColumnIDs))
 		hasNull := false
 		for j, id := range idx.ColumnIDs {
-			vals[j] = row[columnPosition(t, id)]
+			vals[j] = row[t.ColumnIndex(id)]
 			if vals[j] == nil {
 				hasNull = true
 			}
@@ -576,12 +566,7 @@ func (b *builder) setClauses(list []*pg_query.Node, t *storage.TableDesc, sc *sc
 		if len(rt.Indirection) > 0 {
 			return nil, sql.Errorf(sql.CodeFeatureNotSupported, "assignment to subfields or array elements is not supported yet").WithPosition(b.pos(rt.Location))
 		}
-		pos := -1
-		for i, c := range t.Columns {
-			if c.Name == rt.Name {
-				pos = i
-			}
-		}
+		pos := t.ColumnByName(rt.Name)
 		if pos < 0 {
 			return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", rt.Name, t.Name).WithPosition(b.pos(rt.Location))
 		}

@@ -83,7 +83,7 @@ func rowKey(t *storage.TableDesc, row []sql.Datum) string {
 		return string(appendGroupKey(buf, sql.TypeInt8, row[len(t.Columns)]))
 	}
 	for _, id := range t.PrimaryKey {
-		p := columnPosition(t, id)
+		p := t.ColumnIndex(id)
 		buf = appendGroupKey(buf, t.Columns[p].Type, row[p])
 	}
 	return string(buf)

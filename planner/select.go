@@ -5,7 +5,6 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/quartzdb/quartzdb/sql"
-	"github.com/quartzdb/quartzdb/storage"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -623,7 +622,7 @@ func pkEqualities(scan *scanNode, pred sql.Expr) []sql.Expr {
 	conj := sql.Conjuncts(pred)
 	out := make([]sql.Expr, len(scan.table.PrimaryKey))
 	for i, colID := range scan.table.PrimaryKey {
-		pos := columnPosition(scan.table, colID)
+		pos := scan.table.ColumnIndex(colID)
 		for _, c := range conj {
 			l, r, ok := sql.EqualityOperands(c)
 			if !ok {
@@ -645,14 +644,6 @@ func pkEqualities(scan *scanNode, pred sql.Expr) []sql.Expr {
 	return out
 }
 
-func columnPosition(t *storage.TableDesc, colID uint32) int {
-	for i, c := range t.Columns {
-		if c.ID == colID {
-			return i
-		}
-	}
-	return -1
-}
 
 // figureColname names an output column the way PostgreSQL's
 // FigureColname does.

@@ -202,7 +202,7 @@ func parseBinaryNumeric(b []byte) (*apd.Decimal, error) {
 		return nil, badBinary()
 	}
 	var r apd.Decimal
-	if _, err := NumericCtx.Quantize(&r, d, int32(-dscale)); err != nil {
+	if _, err := numericIOCtx.Quantize(&r, d, int32(-dscale)); err != nil {
 		return nil, badBinary()
 	}
 	r.Negative = sign == numericNeg && !r.IsZero()

@@ -149,4 +149,3 @@ func FuzzParseBinary(f *testing.F) {
 		_, _ = ParseBinary(Type{oid, -1}, b)
 	})
 }
-

@@ -148,7 +148,8 @@ func castContext(from, to uint32) byte {
 		fi.Family == FamilyArray && ti.Family == FamilyArray {
 		return castContext(fi.ElemOID, ti.ElemOID)
 	}
-	if fi.Category == 'P' || ti.Category == 'P' {
+	// Pseudo-types have no casts, except that a row value prints as text.
+	if (fi.Category == 'P' && from != OIDRecord) || ti.Category == 'P' {
 		return 0
 	}
 	// Automatic I/O conversion casts: to a string type is an assignment

@@ -29,6 +29,37 @@ type evNode interface {
 	mapChildren(f func(Expr) (Expr, error)) error
 }
 
+// evMapList replaces each expression of list with f(expression), in place,
+// stopping at the first error: the mapChildren of nodes with a list of
+// arguments.
+func evMapList(f func(Expr) (Expr, error), list []Expr) error {
+	for i, e := range list {
+		c, err := f(e)
+		if err != nil {
+			return err
+		}
+		list[i] = c
+	}
+	return nil
+}
+
+// evMapEach replaces each *p with f(*p), in order, stopping at the first
+// error: the mapChildren of nodes with named children. A nil child is an
+// absent optional one (LIKE without ESCAPE) and is left alone.
+func evMapEach(f func(Expr) (Expr, error), ps ...*Expr) error {
+	for _, p := range ps {
+		if *p == nil {
+			continue
+		}
+		c, err := f(*p)
+		if err != nil {
+			return err
+		}
+		*p = c
+	}
+	return nil
+}
+
 // Volatile reports whether e may give a different result on a different
 // row, parameter binding, statement or call: i.e. whether it cannot be
 // evaluated once at plan time.
@@ -218,9 +249,7 @@ type castExpr struct {
 func (c *castExpr) Type() Type             { return c.to }
 func (c *castExpr) volatility() volatility { return c.vol }
 func (c *castExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	a, err := f(c.arg)
-	c.arg = a
-	return err
+	return evMapEach(f, &c.arg)
 }
 
 // Eval implements Expr.
@@ -260,14 +289,7 @@ type callExpr struct {
 func (c *callExpr) Type() Type             { return c.typ }
 func (c *callExpr) volatility() volatility { return c.vol }
 func (c *callExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	for i, a := range c.args {
-		n, err := f(a)
-		if err != nil {
-			return err
-		}
-		c.args[i] = n
-	}
-	return nil
+	return evMapList(f, c.args)
 }
 
 // Eval implements Expr. A datum of an unexpected Go type (a bug elsewhere)
@@ -329,14 +351,7 @@ func NewSessionFunc(name string, args []Expr, result Type) Expr {
 func (s *sessionFuncExpr) Type() Type             { return s.typ }
 func (s *sessionFuncExpr) volatility() volatility { return volVolatile }
 func (s *sessionFuncExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	for i, a := range s.args {
-		n, err := f(a)
-		if err != nil {
-			return err
-		}
-		s.args[i] = n
-	}
-	return nil
+	return evMapList(f, s.args)
 }
 
 // Eval implements Expr.

@@ -104,14 +104,7 @@ type arrayExpr struct {
 func (n *arrayExpr) Type() Type             { return n.typ }
 func (n *arrayExpr) volatility() volatility { return volImmutable }
 func (n *arrayExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	for i, e := range n.elems {
-		c, err := f(e)
-		if err != nil {
-			return err
-		}
-		n.elems[i] = c
-	}
-	return nil
+	return evMapList(f, n.elems)
 }
 
 // Eval implements Expr.
@@ -155,13 +148,7 @@ type subscriptExpr struct {
 func (n *subscriptExpr) Type() Type             { return n.typ }
 func (n *subscriptExpr) volatility() volatility { return volImmutable }
 func (n *subscriptExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	a, err := f(n.arr)
-	if err != nil {
-		return err
-	}
-	n.arr = a
-	n.idx, err = f(n.idx)
-	return err
+	return evMapEach(f, &n.arr, &n.idx)
 }
 
 // Eval implements Expr.

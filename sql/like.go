@@ -19,17 +19,7 @@ type likeExpr struct {
 func (n *likeExpr) Type() Type             { return TypeBool }
 func (n *likeExpr) volatility() volatility { return volImmutable }
 func (n *likeExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	var err error
-	if n.arg, err = f(n.arg); err != nil {
-		return err
-	}
-	if n.pattern, err = f(n.pattern); err != nil {
-		return err
-	}
-	if n.escape != nil {
-		n.escape, err = f(n.escape)
-	}
-	return err
+	return evMapEach(f, &n.arg, &n.pattern, &n.escape)
 }
 
 func (n *likeExpr) String() string {

@@ -18,6 +18,29 @@ var NumericCtx = &apd.Context{
 	Rounding:    apd.RoundHalfUp,
 }
 
+// numericIOCtx rounds and rescales values read or stored (input, typmod
+// coercion, binary receive). Its precision covers every value PostgreSQL's
+// numeric can hold; quantizing costs only the digits present, so unlike
+// arithmetic it is cheap at this precision.
+var numericIOCtx = &apd.Context{
+	Precision:   numericMaxIntDigits + numericMaxDScale + 8,
+	MaxExponent: 200000,
+	MinExponent: -200000,
+	Traps:       apd.DefaultTraps,
+	Rounding:    apd.RoundHalfUp,
+}
+
+// PostgreSQL's numeric range: 131072 digits before the point (weight up
+// to 32767 base-10000 digits) and a display scale up to 16383.
+const (
+	numericMaxIntDigits = 131072
+	numericMaxDScale    = 0x3FFF
+)
+
+func numericOverflow() *Error {
+	return Errorf(CodeNumericValueOutOfRange, "value overflows numeric format")
+}
+
 // Limits of numeric display scale (NUMERIC_MAX_DISPLAY_SCALE) and precision.
 const (
 	numericMaxDisplayScale = 1000
@@ -92,10 +115,14 @@ func parseNumeric(s string) (*apd.Decimal, error) {
 	}
 	d, _, err := apd.NewFromString(t)
 	if err != nil {
-		return nil, bad()
+		// The shape was checked above: only the exponent can be too big.
+		return nil, numericOverflow()
 	}
-	if d.Exponent < -numericMaxDisplayScale*20 || d.Exponent > 200000 {
-		return nil, Errorf(CodeNumericValueOutOfRange, "value overflows numeric format")
+	if d.Form == apd.Finite && !d.IsZero() && int64(d.NumDigits())+int64(d.Exponent) > numericMaxIntDigits {
+		return nil, numericOverflow()
+	}
+	if d.Exponent < -numericMaxDScale {
+		return nil, numericOverflow()
 	}
 	return normalizeNumeric(d), nil
 }
@@ -108,7 +135,7 @@ func normalizeNumeric(d *apd.Decimal) *apd.Decimal {
 	}
 	if d.Exponent > 0 {
 		var r apd.Decimal
-		if _, err := NumericCtx.Quantize(&r, d, 0); err == nil {
+		if _, err := numericIOCtx.Quantize(&r, d, 0); err == nil {
 			d = &r
 		}
 	}
@@ -116,12 +143,6 @@ func normalizeNumeric(d *apd.Decimal) *apd.Decimal {
 		r := *d
 		r.Negative = false
 		d = &r
-	}
-	if d.Exponent < -numericMaxDisplayScale {
-		var r apd.Decimal
-		if _, err := NumericCtx.Quantize(&r, d, -numericMaxDisplayScale); err == nil {
-			d = &r
-		}
 	}
 	return d
 }
@@ -141,12 +162,12 @@ func applyNumericTypmod(d *apd.Decimal, mod int32) (*apd.Decimal, error) {
 			WithDetail("A field with precision %d, scale %d cannot hold an infinite value.", p, s)
 	}
 	var r apd.Decimal
-	if _, err := NumericCtx.Quantize(&r, d, int32(-s)); err != nil {
+	if _, err := numericIOCtx.Quantize(&r, d, int32(-s)); err != nil {
 		return nil, Errorf(CodeNumericValueOutOfRange, "numeric field overflow")
 	}
 	if s < 0 {
 		// The value keeps display scale 0 after rounding to tens/hundreds.
-		if _, err := NumericCtx.Quantize(&r, &r, 0); err != nil {
+		if _, err := numericIOCtx.Quantize(&r, &r, 0); err != nil {
 			return nil, Errorf(CodeNumericValueOutOfRange, "numeric field overflow")
 		}
 	}
@@ -275,8 +296,11 @@ func roundHalfAwayToInt(d *apd.Decimal) (int64, bool) {
 	if d.Form != apd.Finite {
 		return 0, false
 	}
+	if int64(d.NumDigits())+int64(d.Exponent) > 20 {
+		return 0, false // far beyond int64: skip building the digits
+	}
 	var r apd.Decimal
-	if _, err := NumericCtx.Quantize(&r, d, 0); err != nil {
+	if _, err := numericIOCtx.Quantize(&r, d, 0); err != nil {
 		return 0, false
 	}
 	i, err := r.Int64()

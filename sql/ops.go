@@ -335,14 +335,7 @@ type boolExpr struct {
 func (b *boolExpr) Type() Type             { return TypeBool }
 func (b *boolExpr) volatility() volatility { return volImmutable }
 func (b *boolExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	for i, a := range b.args {
-		n, err := f(a)
-		if err != nil {
-			return err
-		}
-		b.args[i] = n
-	}
-	return nil
+	return evMapList(f, b.args)
 }
 
 // Eval implements Expr: AND is false if any argument is false, else NULL if
@@ -422,9 +415,7 @@ type notExpr struct{ arg Expr }
 func (n *notExpr) Type() Type             { return TypeBool }
 func (n *notExpr) volatility() volatility { return volImmutable }
 func (n *notExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	a, err := f(n.arg)
-	n.arg = a
-	return err
+	return evMapEach(f, &n.arg)
 }
 
 // Eval implements Expr.

@@ -114,17 +114,10 @@ type inExpr struct {
 func (n *inExpr) Type() Type             { return TypeBool }
 func (n *inExpr) volatility() volatility { return volImmutable }
 func (n *inExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	x, err := f(n.x)
-	if err != nil {
+	if err := evMapEach(f, &n.x); err != nil {
 		return err
 	}
-	n.x = x
-	for i, e := range n.list {
-		if n.list[i], err = f(e); err != nil {
-			return err
-		}
-	}
-	return nil
+	return evMapList(f, n.list)
 }
 
 // Eval implements Expr.
@@ -231,13 +224,7 @@ type scalarArrayExpr struct {
 func (n *scalarArrayExpr) Type() Type             { return TypeBool }
 func (n *scalarArrayExpr) volatility() volatility { return volImmutable }
 func (n *scalarArrayExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	x, err := f(n.x)
-	if err != nil {
-		return err
-	}
-	n.x = x
-	n.arr, err = f(n.arr)
-	return err
+	return evMapEach(f, &n.x, &n.arr)
 }
 
 // Eval implements Expr. An empty array gives false (ANY) or true (ALL) even
@@ -346,9 +333,7 @@ type isNullExpr struct {
 func (n *isNullExpr) Type() Type             { return TypeBool }
 func (n *isNullExpr) volatility() volatility { return volImmutable }
 func (n *isNullExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	a, err := f(n.arg)
-	n.arg = a
-	return err
+	return evMapEach(f, &n.arg)
 }
 
 // Eval implements Expr; a row value is NULL only when all its fields are.
@@ -397,13 +382,7 @@ type distinctExpr struct {
 func (n *distinctExpr) Type() Type             { return TypeBool }
 func (n *distinctExpr) volatility() volatility { return volImmutable }
 func (n *distinctExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	l, err := f(n.l)
-	if err != nil {
-		return err
-	}
-	n.l = l
-	n.r, err = f(n.r)
-	return err
+	return evMapEach(f, &n.l, &n.r)
 }
 
 // Eval implements Expr.
@@ -472,9 +451,7 @@ type boolTestExpr struct {
 func (n *boolTestExpr) Type() Type             { return TypeBool }
 func (n *boolTestExpr) volatility() volatility { return volImmutable }
 func (n *boolTestExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	a, err := f(n.arg)
-	n.arg = a
-	return err
+	return evMapEach(f, &n.arg)
 }
 
 // Eval implements Expr.
@@ -530,14 +507,7 @@ type coalesceExpr struct {
 func (n *coalesceExpr) Type() Type             { return n.typ }
 func (n *coalesceExpr) volatility() volatility { return volImmutable }
 func (n *coalesceExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	for i, a := range n.args {
-		c, err := f(a)
-		if err != nil {
-			return err
-		}
-		n.args[i] = c
-	}
-	return nil
+	return evMapList(f, n.args)
 }
 
 // Eval implements Expr.
@@ -646,14 +616,7 @@ type minMaxExpr struct {
 func (n *minMaxExpr) Type() Type             { return n.typ }
 func (n *minMaxExpr) volatility() volatility { return volImmutable }
 func (n *minMaxExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	for i, a := range n.args {
-		c, err := f(a)
-		if err != nil {
-			return err
-		}
-		n.args[i] = c
-	}
-	return nil
+	return evMapList(f, n.args)
 }
 
 // Eval implements Expr.

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -61,7 +62,7 @@ func TestParseTextValues(t *testing.T) {
 		{TypeOid, "-1", int64(4294967295)},
 		{Type{OIDBpchar, 4 + 4}, "ab", "ab  "},
 		{Type{OIDVarchar, 3 + 4}, "ab   ", "ab "},
-		{TypeName, string(make([]byte, 70)), string(make([]byte, 63))},
+		{TypeName, strings.Repeat("é", 40), strings.Repeat("é", 31)}, // 63 bytes, cut on a character boundary
 		{TypeBytea, `a\\b\101`, "a\\bA"},
 		{Type{OIDChar, -1}, "xyz", "x"},
 		{Type{OIDRegtype, -1}, "integer", int64(OIDInt4)},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -23,11 +24,17 @@ func openPebble(dir string) (*pebbleKV, error) {
 }
 
 // quietLogger drops Pebble's informational chatter (it would otherwise go to
-// stderr on every flush) but keeps fatal errors fatal, as Pebble expects.
+// stderr on every flush) into debug logs, reports its background errors
+// through slog, and keeps fatal errors fatal, as Pebble expects.
 type quietLogger struct{}
 
-func (quietLogger) Infof(string, ...interface{})  {}
-func (quietLogger) Errorf(string, ...interface{}) {}
+func (quietLogger) Infof(format string, args ...interface{}) {
+	slog.Debug("pebble", "msg", fmt.Sprintf(format, args...))
+}
+
+func (quietLogger) Errorf(format string, args ...interface{}) {
+	slog.Error("pebble", "err", fmt.Sprintf(format, args...))
+}
 func (quietLogger) Fatalf(format string, args ...interface{}) {
 	pebble.DefaultLogger.Fatalf(format, args...)
 }

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"time"
 	"fmt"
 	"math"
 	"sort"
@@ -15,7 +16,9 @@ import (
 // execCtx is what running operators share for one execution of a
 // statement.
 type execCtx struct {
-	ctx context.Context
+	// deadline is the statement_timeout deadline; zero when there is none.
+	deadline time.Time
+	ctx      context.Context
 	ec  *sql.EvalContext
 	s   *Session
 	txn *storage.Txn
@@ -37,7 +40,7 @@ type rowIter interface {
 
 func checkCancel(x *execCtx) error {
 	if err := x.ctx.Err(); err != nil {
-		return sql.Errorf(sql.CodeQueryCanceled, "canceling statement due to user request")
+		return sql.Wrap(err)
 	}
 	return nil
 }

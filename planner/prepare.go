@@ -146,17 +146,42 @@ func (s *Session) Bind(ctx context.Context, p *Prepared, params []sql.Datum) (Cu
 			s.snapshotTaken = true
 		}
 	}
-	x := &execCtx{ctx: ctx, s: s, txn: s.txn}
 	now := time.Now()
+	x := &execCtx{ctx: ctx, s: s, txn: s.txn}
+	if v, _ := s.settings.get("statement_timeout"); v != "0" {
+		if d, err := parseDurationSetting(v); err == nil && d > 0 {
+			x.deadline = now.Add(d)
+		}
+	}
 	x.ec = &sql.EvalContext{Ctx: ctx, Params: params, Format: s.format, TxnTime: s.txnTime, StmtTime: now, Session: &execSessionFuncs{x: x}}
 	if s.txn == nil {
 		x.ec.TxnTime = now
 	}
-	cur, err := p.plan.run(x)
+	var cur Cursor
+	err := withDeadline(x, ctx, func() error {
+		var err error
+		cur, err = p.plan.run(x)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	return cur, nil
+}
+
+// withDeadline runs fn with x's context bounded by statement_timeout.
+func withDeadline(x *execCtx, ctx context.Context, fn func() error) error {
+	if !x.deadline.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, x.deadline)
+		defer cancel()
+	}
+	x.ctx, x.ec.Ctx = ctx, ctx
+	if err := fn(); err != nil {
+		// A context error becomes 57014 with the reason PostgreSQL gives.
+		return sql.Wrap(err)
+	}
+	return nil
 }
 
 func sameColumns(a, b []ResultColumn) bool {
@@ -296,9 +321,12 @@ func (c *iterCursor) Next(ctx context.Context) ([]sql.Datum, error) {
 	if c.done {
 		return nil, nil
 	}
-	c.x.ctx = ctx
-	c.x.ec.Ctx = ctx
-	row, err := c.it.next(c.x)
+	var row []sql.Datum
+	err := withDeadline(c.x, ctx, func() error {
+		var err error
+		row, err = c.it.next(c.x)
+		return err
+	})
 	if err != nil {
 		c.Close()
 		return nil, err

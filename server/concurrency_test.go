@@ -129,3 +129,28 @@ func TestConcurrentTransactions(t *testing.T) {
 		}
 	})
 }
+
+// TestStatementTimeout checks that statement_timeout cancels a statement
+// waiting for a row lock with 57014, and that the session goes on.
+func TestStatementTimeout(t *testing.T) {
+	addr, password := server.StartTestServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	a := connect(t, ctx, addr, password)
+	b := connect(t, ctx, addr, password)
+	mustExec(t, a, `CREATE TABLE locked (id int PRIMARY KEY, v int)`)
+	mustExec(t, a, `INSERT INTO locked VALUES (1, 0)`)
+	mustExec(t, a, `BEGIN`)
+	mustExec(t, a, `UPDATE locked SET v = 1 WHERE id = 1`)
+	mustExec(t, b, `SET statement_timeout = '200ms'`)
+	_, err := b.Exec(ctx, `UPDATE locked SET v = 2 WHERE id = 1`)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "57014" || pgErr.Message != "canceling statement due to statement timeout" {
+		t.Fatalf("got %v, want 57014 statement timeout", err)
+	}
+	mustExec(t, a, `COMMIT`)
+	var v int
+	if err := b.QueryRow(ctx, `SELECT v FROM locked WHERE id = 1`).Scan(&v); err != nil || v != 1 {
+		t.Fatalf("after timeout: v=%d err=%v", v, err)
+	}
+}

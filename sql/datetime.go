@@ -114,9 +114,10 @@ func parseDateTime(s, typ string, fo *FormatOptions) (dtParts, error) {
 	} else if strings.HasSuffix(low, " ad") {
 		t = strings.TrimSpace(t[:len(t)-3])
 	}
+	t = rewriteDateForms(t)
 	rest := t
 	// Date part.
-	if i := strings.IndexAny(rest, "-/"); i > 0 && i <= 7 && isDigits(rest[:i]) {
+	if i := strings.IndexAny(rest, "-/."); i > 0 && i <= 7 && isDigits(rest[:i]) {
 		end := strings.IndexAny(rest, " Tt")
 		if end < 0 {
 			end = len(rest)
@@ -130,6 +131,8 @@ func parseDateTime(s, typ string, fo *FormatOptions) (dtParts, error) {
 		sep := "-"
 		if strings.Contains(datePart, "/") {
 			sep = "/"
+		} else if strings.Contains(datePart, ".") {
+			sep = "."
 		}
 		fields = strings.Split(datePart, sep)
 		if len(fields) != 3 {
@@ -169,7 +172,9 @@ func parseDateTime(s, typ string, fo *FormatOptions) (dtParts, error) {
 		// Split off the zone: 'Z', '+hh[:mm[:ss]]', '-hh', ' UTC', ' Europe/Paris'.
 		timePart := rest
 		zone := ""
-		if i := strings.IndexAny(rest, "+-Zz "); i >= 0 {
+		if c := rest[0]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			timePart, zone = "", rest
+		} else if i := strings.IndexAny(rest, "+-Zz "); i >= 0 {
 			timePart, zone = rest[:i], strings.TrimSpace(rest[i:])
 		}
 		if timePart != "" {
@@ -309,12 +314,74 @@ func parseZone(z string, p *dtParts) error {
 		p.hasTZ, p.tzOffset = true, sign*(h*3600+m*60+sec)
 		return nil
 	}
+	if off, ok := zoneAbbrevs[strings.ToUpper(z)]; ok {
+		p.hasTZ, p.tzOffset = true, off
+		return nil
+	}
 	loc, err := loadLocation(z)
 	if err != nil {
 		return Errorf(CodeInvalidParameterValue, "time zone \"%s\" not recognized", strings.ToLower(z))
 	}
 	p.hasTZ, p.tzLoc = true, loc
 	return nil
+}
+
+// zoneAbbrevs are the common entries of PostgreSQL's default
+// timezone_abbreviations set, as fixed offsets in seconds east of UTC.
+var zoneAbbrevs = map[string]int{
+	"PST": -8 * 3600, "PDT": -7 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
+	"CST": -6 * 3600, "CDT": -5 * 3600, "EST": -5 * 3600, "EDT": -4 * 3600,
+	"AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600, "AST": -4 * 3600,
+	"WET": 0, "WEST": 3600, "BST": 3600, "CET": 3600, "CEST": 2 * 3600, "MET": 3600, "MEST": 2 * 3600,
+	"EET": 2 * 3600, "EEST": 3 * 3600, "MSK": 3 * 3600, "IST": 2 * 3600, "JST": 9 * 3600, "KST": 9 * 3600,
+	"AEST": 10 * 3600, "AEDT": 11 * 3600, "ACST": 9*3600 + 1800, "AWST": 8 * 3600, "NZST": 12 * 3600, "NZDT": 13 * 3600,
+}
+
+var monthNames = map[string]int{
+	"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+	"may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+	"sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+
+// rewriteDateForms turns the non-ISO date spellings clients use into the
+// ISO form the parser reads: 'YYYYMMDD', 'Mon D[,] YYYY', 'D Mon YYYY'.
+func rewriteDateForms(t string) string {
+	fields := strings.Fields(t)
+	if len(fields) == 0 {
+		return t
+	}
+	head := fields[0]
+	if tpos := strings.IndexAny(head, "Tt"); tpos == 8 {
+		head = head[:8]
+	}
+	if len(head) == 8 && isDigits(head) {
+		return head[:4] + "-" + head[4:6] + "-" + head[6:8] + t[len(head):]
+	}
+	if len(fields) >= 3 {
+		day := strings.TrimSuffix(fields[1], ",")
+		if m, ok := monthNames[strings.ToLower(fields[0])]; ok && isDigits(day) && isDigits(fields[2]) {
+			return fields[2] + "-" + strconv.Itoa(m) + "-" + day + restAfter(t, 3)
+		}
+		if m, ok := monthNames[strings.ToLower(fields[1])]; ok && isDigits(fields[0]) && isDigits(fields[2]) {
+			return fields[2] + "-" + strconv.Itoa(m) + "-" + fields[0] + restAfter(t, 3)
+		}
+	}
+	return t
+}
+
+// restAfter returns t after its first n space-separated fields, with the
+// separating space kept.
+func restAfter(t string, n int) string {
+	i := 0
+	for k := 0; k < n; k++ {
+		for i < len(t) && t[i] == ' ' {
+			i++
+		}
+		for i < len(t) && t[i] != ' ' {
+			i++
+		}
+	}
+	return t[i:]
 }
 
 // loadLocation finds a zone by name, case-insensitively for the common

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -142,6 +143,9 @@ func Wrap(err error) *Error {
 	var se *Error
 	if errors.As(err, &se) {
 		return se
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Code: CodeQueryCanceled, Message: "canceling statement due to statement timeout", cause: err}
 	}
 	if errors.Is(err, errCanceled) || isContextCanceled(err) {
 		return &Error{Code: CodeQueryCanceled, Message: "canceling statement due to user request", cause: err}

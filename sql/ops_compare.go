@@ -579,11 +579,9 @@ type nullIfExpr struct {
 func (n *nullIfExpr) Type() Type             { return n.a.Type() }
 func (n *nullIfExpr) volatility() volatility { return volImmutable }
 func (n *nullIfExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	a, err := f(n.a)
-	if err != nil {
+	if err := evMapEach(f, &n.a); err != nil {
 		return err
 	}
-	n.a = a
 	// The = call shares a as its first argument (possibly under a cast).
 	return n.eq.mapChildren(f)
 }
@@ -682,22 +680,15 @@ type caseExpr struct {
 func (n *caseExpr) Type() Type             { return n.typ }
 func (n *caseExpr) volatility() volatility { return volImmutable }
 func (n *caseExpr) mapChildren(f func(Expr) (Expr, error)) error {
-	var err error
-	if n.operand != nil {
-		if n.operand, err = f(n.operand); err != nil {
-			return err
-		}
+	if err := evMapEach(f, &n.operand); err != nil {
+		return err
 	}
 	for i := range n.whens {
-		if n.whens[i], err = f(n.whens[i]); err != nil {
-			return err
-		}
-		if n.thens[i], err = f(n.thens[i]); err != nil {
+		if err := evMapEach(f, &n.whens[i], &n.thens[i]); err != nil {
 			return err
 		}
 	}
-	n.els, err = f(n.els)
-	return err
+	return evMapEach(f, &n.els)
 }
 
 // Eval implements Expr: branches are evaluated lazily, so a THEN that would

@@ -174,6 +174,11 @@ func oracleCases() []oracleCase {
 	add("", "uuid", "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", " a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
 	add("", "boolean", "tr", "n", "o", "on ", "1 ", "2")
 	add("", "smallint", "-", "+", "1 2", "0x1F", "1e2")
+	add("", "interval", "1-2", "1 2:03:04", "+1 day", "1 day ago", "P1Y-2M", "PT-1H", "", "1 year 1 year", "-1-2",
+		"3 days 1 hour ago", "1.5", "-1.5", ".5 seconds", "1 day 1", "P1.5Y", "P2W3D", "PT36H", "P0.5M")
+	add("", "date", "20240102", "Jan 2 2024", "2024-01-02 PST", "  2024-01-02  ", "2024.01.02")
+	add("SET TimeZone = 'UTC'", "timestamp with time zone", "2024-01-02 03:04:05 PST", "2024-01-02 03:04:05 EST", "2024-01-02 03:04:05 +02:00",
+		"2024-01-02 03:04:05.5 Europe/Paris", "2024-01-02 03:04:05z", "2024-01-02t03:04:05", "2024-01-02 03:04:05-00:30")
 	return cs
 }
 

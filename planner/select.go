@@ -481,7 +481,7 @@ func (b *builder) planSimpleSelect(sel *pg_query.SelectStmt) (node, error) {
 				}
 			}
 			if idx < 0 {
-				if sel.DistinctClause != nil {
+				if plainDistinct(sel) {
 					return nil, sql.Errorf(sql.CodeInvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list").WithPosition(b.pos(sortLocation(sb)))
 				}
 				exprs = append(exprs, e)
@@ -562,6 +562,12 @@ func (b *builder) planSimpleSelect(sel *pg_query.SelectStmt) (node, error) {
 		n = &projectNode{in: n, exprs: trim, cols: cols[:nVisible]}
 	}
 	return n, nil
+}
+
+// plainDistinct reports SELECT DISTINCT (not DISTINCT ON), which the
+// parser marks with a single empty node.
+func plainDistinct(sel *pg_query.SelectStmt) bool {
+	return len(sel.DistinctClause) == 1 && sel.DistinctClause[0].Node == nil
 }
 
 func sortLocation(sb *pg_query.SortBy) int32 {

@@ -215,185 +215,21 @@ type funcState struct {
 func (s *funcState) Step(ec *EvalContext, args []Datum) error { return s.step(ec, args) }
 func (s *funcState) Final() (Datum, error)                    { return s.final() }
 
-func evRegisterAggs() {
-	evAgg("count", []uint32{OIDAny}, OIDInt8, func([]Type, Type) func() AggState {
-		return func() AggState { return &countState{} }
-	})
-	// sum
-	for _, t := range []uint32{OIDInt2, OIDInt4} {
-		evAgg("sum", []uint32{t}, OIDInt8, func([]Type, Type) func() AggState {
-			return func() AggState {
-				var sum int64
-				seen := false
-				return &funcState{
-					step: func(_ *EvalContext, a []Datum) error {
-						r, err := evIntArith("+", OIDInt8, sum, a[0].(int64))
-						if err != nil {
-							return err
-						}
-						sum, seen = r.(int64), true
-						return nil
-					},
-					final: func() (Datum, error) {
-						if !seen {
-							return nil, nil
-						}
-						return sum, nil
-					},
-				}
-			}
-		})
-	}
-	numSum := func(toNum func(Datum) *apd.Decimal) func([]Type, Type) func() AggState {
-		return func([]Type, Type) func() AggState {
-			return func() AggState {
-				var sum *apd.Decimal
-				return &funcState{
-					step: func(_ *EvalContext, a []Datum) error {
-						v := toNum(a[0])
-						if sum == nil {
-							sum = new(apd.Decimal).Set(v)
-							return nil
-						}
-						r, err := evNumArith("+", sum, v)
-						if err != nil {
-							return err
-						}
-						sum = r.(*apd.Decimal)
-						return nil
-					},
-					final: func() (Datum, error) {
-						if sum == nil {
-							return nil, nil
-						}
-						return sum, nil
-					},
-				}
-			}
-		}
-	}
-	intToNum := func(d Datum) *apd.Decimal { return evNumFromInt(d.(int64)) }
-	numID := func(d Datum) *apd.Decimal { return d.(*apd.Decimal) }
-	evAgg("sum", []uint32{OIDInt8}, OIDNumeric, numSum(intToNum))
-	evAgg("sum", []uint32{OIDNumeric}, OIDNumeric, numSum(numID))
-	for _, t := range []uint32{OIDFloat4, OIDFloat8} {
-		is4 := t == OIDFloat4
-		evAgg("sum", []uint32{t}, t, func([]Type, Type) func() AggState {
-			return func() AggState {
-				var sum float64
-				seen := false
-				return &funcState{
-					step: func(_ *EvalContext, a []Datum) error {
-						r, err := evFloatArith("+", is4, sum, a[0].(float64))
-						if err != nil {
-							return err
-						}
-						sum, seen = r.(float64), true
-						return nil
-					},
-					final: func() (Datum, error) {
-						if !seen {
-							return nil, nil
-						}
-						return sum, nil
-					},
-				}
-			}
-		})
-	}
-	evAgg("sum", []uint32{OIDInterval}, OIDInterval, func([]Type, Type) func() AggState {
+// evTotalAgg builds the state factory of an aggregate that folds each
+// value into a running total with add and at the end turns the total and
+// the row count into its result with final; no rows give NULL.
+func evTotalAgg[T any](add func(total T, v Datum) (T, error), final func(total T, n int64) (Datum, error)) func([]Type, Type) func() AggState {
+	return func([]Type, Type) func() AggState {
 		return func() AggState {
-			var sum Interval
-			seen := false
-			return &funcState{
-				step: func(_ *EvalContext, a []Datum) error {
-					r, err := evIntervalArith("+", sum, a[0].(Interval))
-					if err != nil {
-						return err
-					}
-					sum, seen = r.(Interval), true
-					return nil
-				},
-				final: func() (Datum, error) {
-					if !seen {
-						return nil, nil
-					}
-					return sum, nil
-				},
-			}
-		}
-	})
-	// avg
-	numAvg := func(toNum func(Datum) *apd.Decimal) func([]Type, Type) func() AggState {
-		return func([]Type, Type) func() AggState {
-			return func() AggState {
-				var sum *apd.Decimal
-				var n int64
-				return &funcState{
-					step: func(_ *EvalContext, a []Datum) error {
-						v := toNum(a[0])
-						n++
-						if sum == nil {
-							sum = new(apd.Decimal).Set(v)
-							return nil
-						}
-						r, err := evNumArith("+", sum, v)
-						if err != nil {
-							return err
-						}
-						sum = r.(*apd.Decimal)
-						return nil
-					},
-					final: func() (Datum, error) {
-						if sum == nil {
-							return nil, nil
-						}
-						return evNumArith("/", sum, evNumFromInt(n))
-					},
-				}
-			}
-		}
-	}
-	for _, t := range evIntOIDs {
-		evAgg("avg", []uint32{t}, OIDNumeric, numAvg(intToNum))
-	}
-	evAgg("avg", []uint32{OIDNumeric}, OIDNumeric, numAvg(numID))
-	for _, t := range []uint32{OIDFloat4, OIDFloat8} {
-		evAgg("avg", []uint32{t}, OIDFloat8, func([]Type, Type) func() AggState {
-			return func() AggState {
-				var sum float64
-				var n int64
-				return &funcState{
-					step: func(_ *EvalContext, a []Datum) error {
-						r, err := evFloatArith("+", false, sum, a[0].(float64))
-						if err != nil {
-							return err
-						}
-						sum = r.(float64)
-						n++
-						return nil
-					},
-					final: func() (Datum, error) {
-						if n == 0 {
-							return nil, nil
-						}
-						return sum / float64(n), nil
-					},
-				}
-			}
-		})
-	}
-	evAgg("avg", []uint32{OIDInterval}, OIDInterval, func([]Type, Type) func() AggState {
-		return func() AggState {
-			var sum Interval
+			var total T
 			var n int64
 			return &funcState{
 				step: func(_ *EvalContext, a []Datum) error {
-					r, err := evIntervalArith("+", sum, a[0].(Interval))
+					t, err := add(total, a[0])
 					if err != nil {
 						return err
 					}
-					sum = r.(Interval)
+					total = t
 					n++
 					return nil
 				},
@@ -401,11 +237,84 @@ func evRegisterAggs() {
 					if n == 0 {
 						return nil, nil
 					}
-					return evIntervalMul(sum, 1/float64(n))
+					return final(total, n)
 				},
 			}
 		}
+	}
+}
+
+// evTotal is the final function of sum: the total itself.
+func evTotal[T any](total T, _ int64) (Datum, error) { return total, nil }
+
+func evRegisterAggs() {
+	evAgg("count", []uint32{OIDAny}, OIDInt8, func([]Type, Type) func() AggState {
+		return func() AggState { return &countState{} }
 	})
+	// sum and avg keep a running total; sum returns it, avg divides it by
+	// the row count.
+	intAdd := func(sum int64, v Datum) (int64, error) {
+		r, err := evIntArith("+", OIDInt8, sum, v.(int64))
+		if err != nil {
+			return 0, err
+		}
+		return r.(int64), nil
+	}
+	numAdd := func(toNum func(Datum) *apd.Decimal) func(*apd.Decimal, Datum) (*apd.Decimal, error) {
+		return func(sum *apd.Decimal, d Datum) (*apd.Decimal, error) {
+			v := toNum(d)
+			if sum == nil {
+				return new(apd.Decimal).Set(v), nil
+			}
+			r, err := evNumArith("+", sum, v)
+			if err != nil {
+				return nil, err
+			}
+			return r.(*apd.Decimal), nil
+		}
+	}
+	floatAdd := func(is4 bool) func(float64, Datum) (float64, error) {
+		return func(sum float64, v Datum) (float64, error) {
+			r, err := evFloatArith("+", is4, sum, v.(float64))
+			if err != nil {
+				return 0, err
+			}
+			return r.(float64), nil
+		}
+	}
+	intervalAdd := func(sum Interval, v Datum) (Interval, error) {
+		r, err := evIntervalArith("+", sum, v.(Interval))
+		if err != nil {
+			return Interval{}, err
+		}
+		return r.(Interval), nil
+	}
+	intToNum := func(d Datum) *apd.Decimal { return evNumFromInt(d.(int64)) }
+	numID := func(d Datum) *apd.Decimal { return d.(*apd.Decimal) }
+	numAvg := func(sum *apd.Decimal, n int64) (Datum, error) {
+		return evNumArith("/", sum, evNumFromInt(n))
+	}
+	for _, t := range []uint32{OIDInt2, OIDInt4} {
+		evAgg("sum", []uint32{t}, OIDInt8, evTotalAgg(intAdd, evTotal[int64]))
+	}
+	evAgg("sum", []uint32{OIDInt8}, OIDNumeric, evTotalAgg(numAdd(intToNum), evTotal[*apd.Decimal]))
+	evAgg("sum", []uint32{OIDNumeric}, OIDNumeric, evTotalAgg(numAdd(numID), evTotal[*apd.Decimal]))
+	for _, t := range []uint32{OIDFloat4, OIDFloat8} {
+		evAgg("sum", []uint32{t}, t, evTotalAgg(floatAdd(t == OIDFloat4), evTotal[float64]))
+	}
+	evAgg("sum", []uint32{OIDInterval}, OIDInterval, evTotalAgg(intervalAdd, evTotal[Interval]))
+	for _, t := range evIntOIDs {
+		evAgg("avg", []uint32{t}, OIDNumeric, evTotalAgg(numAdd(intToNum), numAvg))
+	}
+	evAgg("avg", []uint32{OIDNumeric}, OIDNumeric, evTotalAgg(numAdd(numID), numAvg))
+	for _, t := range []uint32{OIDFloat4, OIDFloat8} {
+		evAgg("avg", []uint32{t}, OIDFloat8, evTotalAgg(floatAdd(false), func(sum float64, n int64) (Datum, error) {
+			return sum / float64(n), nil
+		}))
+	}
+	evAgg("avg", []uint32{OIDInterval}, OIDInterval, evTotalAgg(intervalAdd, func(sum Interval, n int64) (Datum, error) {
+		return evIntervalMul(sum, 1/float64(n))
+	}))
 	// min / max over every comparable type.
 	minMax := func(greatest bool) func(types []Type, ret Type) func() AggState {
 		return func(types []Type, _ Type) func() AggState {

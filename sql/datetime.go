@@ -808,9 +808,38 @@ func parseInterval(s string) (Interval, error) {
 		return bad()
 	}
 	var acc intervalAcc
+	seen := map[string]bool{}
+	// mark records a field; PostgreSQL rejects a field given twice.
+	mark := func(fields ...string) bool {
+		for _, f := range fields {
+			if seen[f] {
+				return false
+			}
+			seen[f] = true
+		}
+		return true
+	}
 	for i := 0; i < len(toks); i++ {
 		tok := toks[i]
+		if body := strings.TrimLeft(tok, "+-"); strings.Contains(body, "-") {
+			// SQL-standard year-month: '1-2' is 1 year 2 months.
+			y, m, _ := strings.Cut(body, "-")
+			yv, err1 := strconv.Atoi(y)
+			mv, err2 := strconv.Atoi(m)
+			if err1 != nil || err2 != nil || !isDigits(y) || !isDigits(m) || mv > 11 || !mark("year", "month") {
+				return bad()
+			}
+			total := float64(yv*12 + mv)
+			if strings.HasPrefix(tok, "-") {
+				total = -total
+			}
+			acc.add("month", total)
+			continue
+		}
 		if strings.Contains(tok, ":") {
+			if !mark("hour", "minute", "second") {
+				return bad()
+			}
 			neg := strings.HasPrefix(tok, "-")
 			body := strings.TrimLeft(tok, "+-")
 			var p dtParts
@@ -848,7 +877,12 @@ func parseInterval(s string) (Interval, error) {
 				i++
 			} else if !strings.ContainsAny(toks[i+1], "0123456789") {
 				return bad()
+			} else if strings.Contains(toks[i+1], ":") {
+				unit = "day" // '1 02:03:04': a number before a time is days
 			}
+		}
+		if !mark(unit) {
+			return bad()
 		}
 		acc.add(unit, v)
 	}
@@ -881,6 +915,7 @@ func tokenizeInterval(t string) []string {
 		default:
 			j := i + 1
 			for j < len(t) && (t[j] >= '0' && t[j] <= '9' || t[j] == '.' || t[j] == ':' ||
+				(t[j] == '-' && t[j-1] >= '0' && t[j-1] <= '9') ||
 				(t[j] == 'e' && j+1 < len(t) && (t[j+1] >= '0' && t[j+1] <= '9' || t[j+1] == '-' || t[j+1] == '+'))) {
 				if t[j] == 'e' {
 					j++

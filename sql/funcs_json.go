@@ -40,6 +40,19 @@ func evJSONAsText(v *jsonValue) Datum {
 	return string(appendJSONB(nil, v))
 }
 
+// evJSONResult renders the result of a lookup (->, ->>, #>, #>>,
+// json_extract_path[_text]): SQL NULL when nothing was found, else as text
+// (strings unquoted) or as json/jsonb.
+func evJSONResult(r *jsonValue, text bool) Datum {
+	if r == nil {
+		return nil
+	}
+	if text {
+		return evJSONAsText(r)
+	}
+	return evJSONOut(r)
+}
+
 func evJSONField(v *jsonValue, key string) *jsonValue {
 	if v.kind != jsonObject {
 		return nil
@@ -167,14 +180,7 @@ func evRegisterJSONOps() {
 				if err != nil {
 					return nil, err
 				}
-				r := f(v, b)
-				if r == nil {
-					return nil, nil
-				}
-				if text {
-					return evJSONAsText(r), nil
-				}
-				return evJSONOut(r), nil
+				return evJSONResult(f(v, b), text), nil
 			}
 		}
 		byKey := func(v *jsonValue, k Datum) *jsonValue { return evJSONField(v, k.(string)) }
@@ -412,36 +418,23 @@ func evRegisterJSONFuncs() {
 			}
 			return int64(len(v.arr)), nil
 		})
-		ept := evFn(prefix+"_extract_path_text", []uint32{jt, OIDText}, OIDText, func(_ *EvalContext, a []Datum) (Datum, error) {
-			if a[0] == nil {
-				return nil, nil
+		for _, text := range []bool{true, false} {
+			name, ret := prefix+"_extract_path", jt
+			if text {
+				name, ret = name+"_text", OIDText
 			}
-			v, err := evParseJSON(a[0])
-			if err != nil {
-				return nil, err
-			}
-			r := evJSONPath(v, a[1:])
-			if r == nil {
-				return nil, nil
-			}
-			return evJSONAsText(r), nil
-		})
-		ept.variadic, ept.nonStrict = true, true
-		ep := evFn(prefix+"_extract_path", []uint32{jt, OIDText}, jt, func(_ *EvalContext, a []Datum) (Datum, error) {
-			if a[0] == nil {
-				return nil, nil
-			}
-			v, err := evParseJSON(a[0])
-			if err != nil {
-				return nil, err
-			}
-			r := evJSONPath(v, a[1:])
-			if r == nil {
-				return nil, nil
-			}
-			return evJSONOut(r), nil
-		})
-		ep.variadic, ep.nonStrict = true, true
+			o := evFn(name, []uint32{jt, OIDText}, ret, func(_ *EvalContext, a []Datum) (Datum, error) {
+				if a[0] == nil {
+					return nil, nil
+				}
+				v, err := evParseJSON(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return evJSONResult(evJSONPath(v, a[1:]), text), nil
+			})
+			o.variadic, o.nonStrict = true, true
+		}
 	}
 	evFn("jsonb_pretty", []uint32{OIDJSONB}, OIDText, func(_ *EvalContext, a []Datum) (Datum, error) {
 		v, err := evParseJSON(a[0])

@@ -2,11 +2,11 @@ package planner
 
 import (
 	"context"
-	"time"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/quartzdb/quartzdb/sql"
@@ -19,9 +19,9 @@ type execCtx struct {
 	// deadline is the statement_timeout deadline; zero when there is none.
 	deadline time.Time
 	ctx      context.Context
-	ec  *sql.EvalContext
-	s   *Session
-	txn *storage.Txn
+	ec       *sql.EvalContext
+	s        *Session
+	txn      *storage.Txn
 }
 
 // node is a physical operator: it describes its output columns and opens

@@ -650,7 +650,6 @@ func pkEqualities(scan *scanNode, pred sql.Expr) []sql.Expr {
 	return out
 }
 
-
 // figureColname names an output column the way PostgreSQL's
 // FigureColname does.
 func figureColname(n *pg_query.Node) string {

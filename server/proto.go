@@ -90,7 +90,9 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (err error) {
 	switch m := msg.(type) {
 	case *pgproto3.Query:
 		extended = false
-		c.simpleQuery(m.String)
+		if err := c.simpleQuery(m.String); err != nil {
+			return err
+		}
 		return c.be.Flush()
 	case *pgproto3.Parse:
 		return c.extendedStep(c.parse(m))
@@ -202,12 +204,17 @@ func (c *conn) dropAllPortals() {
 }
 
 // simpleQuery runs every statement of a Query message in order, stopping at
-// the first error, and ends with one ReadyForQuery.
-func (c *conn) simpleQuery(query string) {
+// the first error, and ends with one ReadyForQuery. It returns only a
+// *fatal error (the connection was lost during COPY FROM STDIN).
+func (c *conn) simpleQuery(query string) error {
 	c.dropPortal("")
 	ctx, done := c.stmtContext()
 	defer done()
 	err := c.runSimple(ctx, query)
+	var f *fatal
+	if errors.As(err, &f) {
+		return err
+	}
 	if err != nil {
 		se := sql.Wrap(err)
 		c.sendError(se)
@@ -215,6 +222,7 @@ func (c *conn) simpleQuery(query string) {
 	}
 	c.sendChangedParameters()
 	c.sendReady()
+	return nil
 }
 
 func (c *conn) runSimple(ctx context.Context, query string) error {
@@ -246,8 +254,16 @@ func (c *conn) runSimple(ctx context.Context, query string) error {
 	return c.sess.EndImplicit(ctx)
 }
 
-// runToEnd sends RowDescription, every row as text, and CommandComplete.
+// runToEnd sends RowDescription, every row as text, and CommandComplete;
+// for COPY it runs the copy sub-protocol instead (copy.go).
 func (c *conn) runToEnd(ctx context.Context, cur planner.Cursor) error {
+	if copying, err := c.runCopy(ctx, cur); copying {
+		if err != nil {
+			return err
+		}
+		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(cur.Tag())})
+		return nil
+	}
 	cols := cur.Columns()
 	if cols != nil {
 		c.be.Send(rowDescription(cols, nil))
@@ -518,7 +534,7 @@ func (c *conn) describe(m *pgproto3.Describe) error {
 			return err
 		}
 		var cols []planner.ResultColumn
-		if p.cursor != nil {
+		if p.cursor != nil && !isCopyCursor(p.cursor) {
 			cols = p.cursor.Columns()
 		}
 		if cols == nil {
@@ -557,8 +573,16 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 	if max < 0 {
 		max = 0
 	}
-	cols := p.cursor.Columns()
-	sent, err := c.sendRows(ctx, p.cursor, cols, p.formats, max)
+	var sent int
+	if copying, cerr := c.runCopy(ctx, p.cursor); copying {
+		// COPY runs to completion whatever MaxRows says.
+		err = cerr
+		if err == nil {
+			err = errEndOfRows
+		}
+	} else {
+		sent, err = c.sendRows(ctx, p.cursor, p.cursor.Columns(), p.formats, max)
+	}
 	switch {
 	case err == nil:
 		p.suspended = true

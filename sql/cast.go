@@ -293,10 +293,7 @@ func castDatum(d Datum, from, to Type, fo *FormatOptions, explicit bool) (Datum,
 			}
 			return Time(us), nil
 		case FamilyInterval:
-			if to.Typmod >= 0 && to.Typmod&0xFFFF != 0xFFFF {
-				v.Micros = roundMicros(v.Micros, to.Typmod&0xFFFF)
-			}
-			return v, nil
+			return applyIntervalTypmod(v, to.Typmod), nil
 		}
 	case JSON:
 		return castFromJSON(v, from, to)

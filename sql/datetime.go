@@ -147,11 +147,9 @@ func parseDateTime(s, typ string, fo *FormatOptions) (dtParts, error) {
 		}
 		if len(fields[0]) >= 3 || sep == "-" && len(fields[0]) > 2 {
 			p.year, p.month, p.day = nums[0], nums[1], nums[2]
-		} else if sep == "-" {
-			// PostgreSQL reads 'YY-MM-DD' only with a 3+ digit year;
-			// two-digit first fields under MDY mean month-day-year.
-			p.month, p.day, p.year = nums[0], nums[1], nums[2]
 		} else {
+			// Under DateStyle MDY a short first field is the month:
+			// '12-02-12' and '12/02/12' are December 2, 2012.
 			p.month, p.day, p.year = nums[0], nums[1], nums[2]
 			if len(fields[2]) <= 2 {
 				// Two-digit years map to 1970..2069 as PostgreSQL does.
@@ -256,6 +254,9 @@ func parseClock(s string, p *dtParts) error {
 	p.hour, p.min, p.sec, p.micros = h, m, sec, us
 	return nil
 }
+
+// codeIntervalFieldOverflow is SQLSTATE 22015.
+const codeIntervalFieldOverflow = "22015"
 
 // errTZRange marks a numeric zone offset beyond ±15:59:59; the caller
 // reports it with the whole input as PostgreSQL does (22009).
@@ -737,13 +738,13 @@ type intervalAcc struct {
 func (a *intervalAcc) add(unit string, v float64) {
 	switch unit {
 	case "millennium":
-		a.addMonths(v * 12000)
+		a.addYears(v, 1000)
 	case "century":
-		a.addMonths(v * 1200)
+		a.addYears(v, 100)
 	case "decade":
-		a.addMonths(v * 120)
+		a.addYears(v, 10)
 	case "year":
-		a.addMonths(v * 12)
+		a.addYears(v, 1)
 	case "month":
 		a.addMonths(v)
 	case "week":
@@ -761,6 +762,13 @@ func (a *intervalAcc) add(unit string, v float64) {
 	case "us":
 		a.micros += v
 	}
+}
+
+// addYears adds v units of n years; as in PostgreSQL a fraction becomes
+// whole months (rounded) and never spills into days.
+func (a *intervalAcc) addYears(v float64, n int64) {
+	whole := math.Trunc(v)
+	a.months += int64(whole)*12*n + int64(math.RoundToEven((v-whole)*float64(12*n)))
 }
 
 func (a *intervalAcc) addMonths(v float64) {
@@ -857,6 +865,9 @@ func parseInterval(s string) (Interval, error) {
 				h = 0
 			}
 			if err := parseClock(strings.Join(parts, ":"), &p); err != nil {
+				if err == errRange {
+					return Interval{}, Errorf(codeIntervalFieldOverflow, "interval field value out of range: \"%s\"", s)
+				}
 				return bad()
 			}
 			v := float64(int64(h)*usecsPerHour + int64(p.min)*usecsPerMinute + int64(p.sec)*usecsPerSec + int64(p.micros))
@@ -1096,4 +1107,52 @@ func appendISOInterval(dst []byte, iv Interval) []byte {
 		}
 	}
 	return dst
+}
+
+// Interval field bits of the interval typmod (PostgreSQL's INTERVAL_MASK).
+const (
+	intervalMonth  = 1 << 1
+	intervalYear   = 1 << 2
+	intervalDay    = 1 << 3
+	intervalHour   = 1 << 10
+	intervalMinute = 1 << 11
+	intervalSecond = 1 << 12
+)
+
+// intervalRangeNames spells the field restrictions as format_type does.
+var intervalRangeNames = map[int32]string{
+	intervalYear: " year", intervalMonth: " month", intervalDay: " day", intervalHour: " hour",
+	intervalMinute: " minute", intervalSecond: " second", intervalYear | intervalMonth: " year to month",
+	intervalDay | intervalHour: " day to hour", intervalDay | intervalHour | intervalMinute: " day to minute",
+	intervalDay | intervalHour | intervalMinute | intervalSecond: " day to second",
+	intervalHour | intervalMinute: " hour to minute", intervalHour | intervalMinute | intervalSecond: " hour to second",
+	intervalMinute | intervalSecond: " minute to second",
+}
+
+// applyIntervalTypmod is AdjustIntervalForTypmod: drop the fields below
+// the declared range, then round seconds to the declared precision.
+func applyIntervalTypmod(iv Interval, mod int32) Interval {
+	if mod < 0 {
+		return iv
+	}
+	rng := (mod >> 16) & 0x7FFF
+	prec := mod & 0xFFFF
+	truncTime := func(unit int64) { iv.Micros = iv.Micros / unit * unit }
+	switch rng {
+	case intervalYear:
+		iv.Months = iv.Months / 12 * 12
+		iv.Days, iv.Micros = 0, 0
+	case intervalMonth, intervalYear | intervalMonth:
+		iv.Days, iv.Micros = 0, 0
+	case intervalDay:
+		iv.Micros = 0
+	case intervalHour, intervalDay | intervalHour:
+		truncTime(usecsPerHour)
+	case intervalMinute, intervalDay | intervalHour | intervalMinute, intervalHour | intervalMinute:
+		truncTime(usecsPerMinute)
+	}
+	if prec != intervalFullPrecision {
+		iv.Micros = roundMicros(iv.Micros, prec)
+	}
+	return iv
 }

@@ -452,38 +452,31 @@ func evRegisterJSONFuncs() {
 func evJSONPretty(b *strings.Builder, v *jsonValue, depth int) {
 	ind := strings.Repeat("    ", depth)
 	switch v.kind {
-	case jsonArray:
-		if len(v.arr) == 0 {
-			b.WriteString("[\n" + ind + "]")
+	case jsonArray, jsonObject:
+		opening, closing, n := "[", "]", len(v.arr)
+		if v.kind == jsonObject {
+			opening, closing, n = "{", "}", len(v.keys)
+		}
+		if n == 0 {
+			b.WriteString(opening + "\n" + ind + closing)
 			return
 		}
-		b.WriteString("[\n")
-		for i, e := range v.arr {
+		b.WriteString(opening + "\n")
+		for i := 0; i < n; i++ {
 			b.WriteString(ind + "    ")
-			evJSONPretty(b, e, depth+1)
-			if i < len(v.arr)-1 {
+			if v.kind == jsonObject {
+				b.Write(appendJSONString(nil, v.keys[i]))
+				b.WriteString(": ")
+				evJSONPretty(b, v.vals[i], depth+1)
+			} else {
+				evJSONPretty(b, v.arr[i], depth+1)
+			}
+			if i < n-1 {
 				b.WriteString(",")
 			}
 			b.WriteString("\n")
 		}
-		b.WriteString(ind + "]")
-	case jsonObject:
-		if len(v.keys) == 0 {
-			b.WriteString("{\n" + ind + "}")
-			return
-		}
-		b.WriteString("{\n")
-		for i, k := range v.keys {
-			b.WriteString(ind + "    ")
-			b.Write(appendJSONString(nil, k))
-			b.WriteString(": ")
-			evJSONPretty(b, v.vals[i], depth+1)
-			if i < len(v.keys)-1 {
-				b.WriteString(",")
-			}
-			b.WriteString("\n")
-		}
-		b.WriteString(ind + "}")
+		b.WriteString(ind + closing)
 	default:
 		b.Write(appendJSONB(nil, v))
 	}

@@ -104,23 +104,8 @@ func evLikeRegexp(p string, esc rune, hasEsc, ci bool) (*regexp.Regexp, error) {
 		b.WriteString("(?i)")
 	}
 	b.WriteString("^")
-	rs := []rune(p)
-	for i := 0; i < len(rs); i++ {
-		c := rs[i]
-		switch {
-		case hasEsc && c == esc:
-			if i+1 >= len(rs) {
-				return nil, Errorf(CodeInvalidEscapeSequence, "LIKE pattern must not end with escape character")
-			}
-			i++
-			b.WriteString(regexp.QuoteMeta(string(rs[i])))
-		case c == '%':
-			b.WriteString(".*")
-		case c == '_':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
+	if !evWildcardRegex(&b, p, esc, hasEsc, func(c rune) string { return regexp.QuoteMeta(string(c)) }) {
+		return nil, Errorf(CodeInvalidEscapeSequence, "LIKE pattern must not end with escape character")
 	}
 	b.WriteString("$")
 	re, err := regexp.Compile(b.String())
@@ -317,13 +302,33 @@ func evCastText(ec *EvalContext, t Type, d Datum) (string, error) {
 func evSimilarToRegex(p string, esc rune, hasEsc bool) (string, error) {
 	var b strings.Builder
 	b.WriteString("^(?:")
+	// Everything but the wildcards is already regex syntax, except the
+	// characters POSIX gives a meaning SIMILAR TO does not.
+	ok := evWildcardRegex(&b, p, esc, hasEsc, func(c rune) string {
+		if c == '.' || c == '^' || c == '$' {
+			return `\` + string(c)
+		}
+		return string(c)
+	})
+	if !ok {
+		return "", Errorf(CodeInvalidEscapeSequence, "invalid escape string").WithHint("Escape string must be empty or one character.")
+	}
+	b.WriteString(")$")
+	return b.String(), nil
+}
+
+// evWildcardRegex writes pattern p to b as regular expression syntax: % as
+// .*, _ as ., the character after the escape character quoted, and any
+// other character as other renders it. It reports false when p ends with
+// the escape character.
+func evWildcardRegex(b *strings.Builder, p string, esc rune, hasEsc bool, other func(rune) string) bool {
 	rs := []rune(p)
 	for i := 0; i < len(rs); i++ {
 		c := rs[i]
 		switch {
 		case hasEsc && c == esc:
 			if i+1 >= len(rs) {
-				return "", Errorf(CodeInvalidEscapeSequence, "invalid escape string").WithHint("Escape string must be empty or one character.")
+				return false
 			}
 			i++
 			b.WriteString(regexp.QuoteMeta(string(rs[i])))
@@ -331,12 +336,9 @@ func evSimilarToRegex(p string, esc rune, hasEsc bool) (string, error) {
 			b.WriteString(".*")
 		case c == '_':
 			b.WriteString(".")
-		case c == '.' || c == '^' || c == '$':
-			b.WriteString(`\` + string(c))
 		default:
-			b.WriteRune(c)
+			b.WriteString(other(c))
 		}
 	}
-	b.WriteString(")$")
-	return b.String(), nil
+	return true
 }

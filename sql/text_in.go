@@ -81,10 +81,7 @@ func ParseText(t Type, s string, fo *FormatOptions) (Datum, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.Typmod >= 0 && t.Typmod&0xFFFF != 0xFFFF {
-			iv.Micros = roundMicros(iv.Micros, t.Typmod&0xFFFF)
-		}
-		return iv, nil
+		return applyIntervalTypmod(iv, t.Typmod), nil
 	case FamilyUUID:
 		return parseUUID(s)
 	case FamilyJSON:
@@ -381,10 +378,12 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 		return nil, Errorf(CodeFeatureNotSupported, "cannot read values of type %s from text", FormatType(t))
 	}
 	elemType := Type{elem, t.Typmod}
-	malformed := func(detail string) error {
-		return Errorf(CodeInvalidTextRepresentation, "malformed array literal: \"%s\"", s).WithDetail("%s", detail)
-	}
 	p := strings.TrimLeft(s, " \t\n\r\v\f")
+	// PostgreSQL quotes the literal without its leading blanks.
+	shown := p
+	malformed := func(detail string) error {
+		return Errorf(CodeInvalidTextRepresentation, "malformed array literal: \"%s\"", shown).WithDetail("%s", detail)
+	}
 	if strings.HasPrefix(p, "[") {
 		// Dimension decoration: only [1:n]= is accepted (lower bound 1).
 		eq := strings.Index(p, "=")
@@ -401,6 +400,7 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 		return nil, malformed(`Array value must start with "{" or dimension information.`)
 	}
 	a := &Array{ElemOID: elem}
+	var raw []*string
 	i := 1
 	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
 	skip := func() {
@@ -423,6 +423,9 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 			return nil, malformed("Unexpected end of input.")
 		}
 		if p[i] == '{' {
+			if !balancedBraces(p) {
+				return nil, malformed("Unexpected end of input.")
+			}
 			return nil, Errorf(CodeFeatureNotSupported, "multidimensional arrays are not supported")
 		}
 		var b strings.Builder
@@ -491,19 +494,28 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 			return nil, malformed("Unexpected \",\" character.")
 		}
 		if !sawQuote && strings.EqualFold(str, "NULL") {
-			a.Elems = append(a.Elems, nil)
+			raw = append(raw, nil)
 		} else {
-			v, err := ParseText(elemType, str, fo)
-			if err != nil {
-				return nil, err
-			}
-			a.Elems = append(a.Elems, v)
+			raw = append(raw, &str)
 		}
 		if p[i] == '}' {
 			i++
 			skip()
 			if i != len(p) {
 				return nil, malformed("Junk after closing right brace.")
+			}
+			// Like array_in, read the elements only once the literal's
+			// structure is known to be good.
+			for _, r := range raw {
+				if r == nil {
+					a.Elems = append(a.Elems, nil)
+					continue
+				}
+				v, err := ParseText(elemType, *r, fo)
+				if err != nil {
+					return nil, err
+				}
+				a.Elems = append(a.Elems, v)
 			}
 			return a, nil
 		}
@@ -527,4 +539,27 @@ func checkUTF8(s string) error {
 		i += size
 	}
 	return nil
+}
+
+// balancedBraces reports whether the braces of an array literal (outside
+// quotes) pair up and close at the end.
+func balancedBraces(p string) bool {
+	depth, quoted := 0, false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
+			if depth == 0 {
+				return strings.TrimSpace(p[i+1:]) == ""
+			}
+		}
+	}
+	return false
 }

@@ -176,6 +176,11 @@ func oracleCases() []oracleCase {
 	add("", "smallint", "-", "+", "1 2", "0x1F", "1e2")
 	add("", "interval", "1-2", "1 2:03:04", "+1 day", "1 day ago", "P1Y-2M", "PT-1H", "", "1 year 1 year", "-1-2",
 		"3 days 1 hour ago", "1.5", "-1.5", ".5 seconds", "1 day 1", "P1.5Y", "P2W3D", "PT36H", "P0.5M")
+	add("", "interval year", "1 year 3 mons 2 days", "-1 year -11 mons")
+	add("", "interval hour to minute", "1 day 02:03:04.5", "-02:03:59")
+	add("", "interval minute to second(1)", "02:03:04.56", "-00:00:00.05")
+	add("", "interval(0)", "1.5 seconds", "-2.5 seconds", "1 day 00:00:00.4")
+	add("", "interval day", "3 days 04:00:00")
 	add("", "date", "20240102", "Jan 2 2024", "2024-01-02 PST", "  2024-01-02  ", "2024.01.02")
 	add("SET TimeZone = 'UTC'", "timestamp with time zone", "2024-01-02 03:04:05 PST", "2024-01-02 03:04:05 EST", "2024-01-02 03:04:05 +02:00",
 		"2024-01-02 03:04:05.5 Europe/Paris", "2024-01-02 03:04:05z", "2024-01-02t03:04:05", "2024-01-02 03:04:05-00:30")

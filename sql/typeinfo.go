@@ -222,8 +222,12 @@ func FormatType(t Type) string {
 			return base[0] + "(" + itoa(int64(mod)) + ") " + base[1]
 		}
 	case OIDInterval:
-		if mod >= 0 && mod&0xFFFF != 0xFFFF {
-			return "interval(" + itoa(int64(mod&0xFFFF)) + ")"
+		if mod >= 0 {
+			out := "interval" + intervalRangeNames[(mod>>16)&0x7FFF]
+			if p := mod & 0xFFFF; p != intervalFullPrecision {
+				out += "(" + itoa(int64(p)) + ")"
+			}
+			return out
 		}
 	}
 	return ti.SQLName

@@ -65,7 +65,7 @@ func TestTypeFromASTMatchesPostgres(t *testing.T) {
 		"decimal(12,4)", "dec(3,1)", "numeric(4,-2)", "text", "varchar", "varchar(20)", "character varying(3)", "char", "char(5)",
 		"character(2)", "bpchar", "bytea", "bool", "boolean", "date", "time", "time(3)", "time without time zone",
 		"timestamp", "timestamp(3)", "timestamp without time zone", "timestamp(0) with time zone", "timestamptz",
-		"timestamptz(6)", "interval", "interval(2)", "uuid", "json", "jsonb", "oid", "regclass", "regtype", "name", `"char"`,
+		"timestamptz(6)", "interval", "interval(2)", "interval year", "interval day to second", "interval minute to second(3)", "interval hour", "uuid", "json", "jsonb", "oid", "regclass", "regtype", "name", `"char"`,
 		"int[]", "integer[]", "text[]", "varchar(5)[]", "numeric(6,2)[]", "bigint[][]", "int4[3]", "_int4", "pg_catalog.int4",
 		"pg_catalog.varchar(7)", "pg_catalog.text", "national character varying(4)", "jsonb[]", "uuid[]",
 		"timestamptz[]", "bool[]", "double precision[]", "_text"}

@@ -172,7 +172,7 @@ func (b *builder) planCopy(cs *pg_query.CopyStmt) (*plan, error) {
 			if cs.Query != nil {
 				return nil, sql.Errorf(sql.CodeFeatureNotSupported, "COPY (statement) TO supports only SELECT")
 			}
-			sel = &pg_query.SelectStmt{FromClause: []*pg_query.Node{{Node: &pg_query.Node_RangeVar{RangeVar: cs.Relation}}}}
+			sel = &pg_query.SelectStmt{Op: pg_query.SetOperation_SETOP_NONE, FromClause: []*pg_query.Node{{Node: &pg_query.Node_RangeVar{RangeVar: cs.Relation}}}}
 			if len(cs.Attlist) == 0 {
 				sel.TargetList = []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: &pg_query.Node{Node: &pg_query.Node_ColumnRef{ColumnRef: &pg_query.ColumnRef{Fields: []*pg_query.Node{{Node: &pg_query.Node_AStar{AStar: &pg_query.A_Star{}}}}}}}}}}}
 			}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"container/heap"
 	"context"
 	"fmt"
 	"math"
@@ -371,13 +372,28 @@ type sortKey struct {
 type sortNode struct {
 	in   node
 	keys []sortKey
+	// limit and offset, when set by a LIMIT above the sort, bound how
+	// many rows the sort keeps: a top-k heap instead of sorting all rows
+	// (ORDER BY embedding <-> $1 LIMIT 10 keeps 10 rows, not the table).
+	limit, offset sql.Expr
 }
 
 func (n *sortNode) columns() []colInfo { return n.in.columns() }
 func (n *sortNode) open(x *execCtx) (rowIter, error) {
+	k, bounded, err := n.bound(x)
+	if err != nil {
+		return nil, err
+	}
 	it, err := n.in.open(x)
 	if err != nil {
 		return nil, err
+	}
+	if bounded {
+		rows, err := topK(x, it, n.keys, k)
+		if err != nil {
+			return nil, err
+		}
+		return &sliceIter{rows: rows}, nil
 	}
 	rows, err := drain(x, it)
 	if err != nil {
@@ -385,6 +401,100 @@ func (n *sortNode) open(x *execCtx) (rowIter, error) {
 	}
 	sort.SliceStable(rows, func(a, b int) bool { return compareRows(rows[a], rows[b], n.keys) < 0 })
 	return &sliceIter{rows: rows}, nil
+}
+
+// bound evaluates LIMIT + OFFSET; bounded is false without a limit.
+func (n *sortNode) bound(x *execCtx) (int64, bool, error) {
+	if n.limit == nil {
+		return 0, false, nil
+	}
+	lv, err := n.limit.Eval(x.ec, nil)
+	if err != nil || lv == nil {
+		return 0, false, err
+	}
+	k := lv.(int64)
+	if n.offset != nil {
+		ov, err := n.offset.Eval(x.ec, nil)
+		if err != nil {
+			return 0, false, err
+		}
+		if ov != nil {
+			k += ov.(int64)
+		}
+	}
+	if k < 0 || k > 1<<20 {
+		return 0, false, nil // the limit node reports negatives; huge k sorts
+	}
+	return k, true, nil
+}
+
+// topK keeps the k first rows in sort order, with ties in arrival order
+// as a stable sort would leave them, holding at most k rows at a time.
+func topK(x *execCtx, it rowIter, keys []sortKey, k int64) ([][]sql.Datum, error) {
+	defer it.close()
+	h := &rowHeap{keys: keys}
+	var seq int64
+	for {
+		row, err := it.next(x)
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		if seq++; seq%1024 == 0 {
+			if err := checkCancel(x); err != nil {
+				return nil, err
+			}
+		}
+		if k == 0 {
+			continue
+		}
+		if int64(len(h.rows)) < k {
+			heap.Push(h, heapRow{row: append([]sql.Datum(nil), row...), seq: seq})
+			continue
+		}
+		// Replace the current worst only when the new row sorts before it.
+		if compareRows(row, h.rows[0].row, keys) < 0 {
+			h.rows[0] = heapRow{row: append([]sql.Datum(nil), row...), seq: seq}
+			heap.Fix(h, 0)
+		}
+	}
+	out := make([]heapRow, len(h.rows))
+	copy(out, h.rows)
+	sort.Slice(out, func(a, b int) bool { return h.before(out[a], out[b]) })
+	rows := make([][]sql.Datum, len(out))
+	for i, r := range out {
+		rows[i] = r.row
+	}
+	return rows, nil
+}
+
+type heapRow struct {
+	row []sql.Datum
+	seq int64
+}
+
+// rowHeap is a max-heap: the row that sorts last is on top.
+type rowHeap struct {
+	rows []heapRow
+	keys []sortKey
+}
+
+func (h *rowHeap) before(a, b heapRow) bool {
+	if c := compareRows(a.row, b.row, h.keys); c != 0 {
+		return c < 0
+	}
+	return a.seq < b.seq
+}
+func (h *rowHeap) Len() int           { return len(h.rows) }
+func (h *rowHeap) Less(i, j int) bool { return h.before(h.rows[j], h.rows[i]) }
+func (h *rowHeap) Swap(i, j int)      { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
+func (h *rowHeap) Push(v any)         { h.rows = append(h.rows, v.(heapRow)) }
+func (h *rowHeap) Pop() any {
+	v := h.rows[len(h.rows)-1]
+	h.rows = h.rows[:len(h.rows)-1]
+	return v
 }
 
 func compareRows(a, b []sql.Datum, keys []sortKey) int {

@@ -22,7 +22,7 @@ func (b *builder) planQuery(sel *pg_query.SelectStmt) (node, error) {
 	var n node
 	var err error
 	switch {
-	case sel.Op != pg_query.SetOperation_SETOP_NONE:
+	case sel.Op != pg_query.SetOperation_SETOP_NONE && sel.Op != pg_query.SetOperation_SET_OPERATION_UNDEFINED:
 		n, err = b.planSetOp(sel)
 	case len(sel.ValuesLists) > 0:
 		n, err = b.planValues(sel.ValuesLists, nil)
@@ -141,6 +141,9 @@ func (b *builder) planLimit(n node, sel *pg_query.SelectStmt) (node, error) {
 	off, err := conv(sel.LimitOffset)
 	if err != nil {
 		return nil, err
+	}
+	if sn, ok := n.(*sortNode); ok && lim != nil {
+		sn.limit, sn.offset = lim, off
 	}
 	return &limitNode{in: n, limit: lim, offset: off}, nil
 }

@@ -20,6 +20,9 @@ import (
 // copySignature starts every binary COPY stream.
 var copySignature = []byte("PGCOPY\n\377\r\n\x00")
 
+// maxCopyPending bounds the input buffered for one unfinished row.
+const maxCopyPending = 1 << 30
+
 // codeCharacterNotInRepertoire is the SQLSTATE of invalid UTF-8 input.
 const codeCharacterNotInRepertoire = "22021"
 
@@ -442,6 +445,12 @@ func (r *copyReader) feed(data []byte, emit func([]sql.Datum) error) error {
 		r.buf = r.buf[:n]
 		r.off = 0
 	}
+	if len(r.buf)-r.off+len(data) > maxCopyPending {
+		// Like PostgreSQL's 1 GB string buffer limit: a row may not grow
+		// without bound while we wait for its end.
+		return sql.Errorf(sql.CodeProgramLimitExceeded, "out of memory").
+			WithDetail("Cannot enlarge string buffer containing %d bytes by %d more bytes.", len(r.buf)-r.off, len(data))
+	}
 	r.buf = append(r.buf, data...)
 	return r.drain(false, emit)
 }
@@ -492,6 +501,11 @@ func (r *copyReader) nextLine(eof bool) (line []byte, ok bool, err error) {
 		return nil, false, nil
 	}
 	csv := r.o.Format == "csv"
+	escape := r.escape
+	if escape == r.quote {
+		// The quote then simply toggles (PostgreSQL sets escapec to 0).
+		escape = 0
+	}
 	i := r.pos
 	// more reports whether the scan must stop to wait for input: the
 	// byte at index j is needed but not there yet.
@@ -519,13 +533,13 @@ func (r *copyReader) nextLine(eof bool) (line []byte, ok bool, err error) {
 				r.pos = i
 				return nil, false, nil
 			}
-			if r.inQuote && ch == r.escape {
+			if r.inQuote && ch == escape {
 				r.lastWasEsc = !r.lastWasEsc
 			}
 			if ch == r.quote && !r.lastWasEsc {
 				r.inQuote = !r.inQuote
 			}
-			if ch != r.escape {
+			if ch != escape {
 				r.lastWasEsc = false
 			}
 		}
@@ -991,6 +1005,9 @@ func (r *copyReader) drainBinary(eof bool, emit func([]sql.Datum) error) error {
 				}
 				return nil
 			}
+			if err := shortBinaryField(r.cols[i].Type, int(l)); err != nil {
+				return err
+			}
 			// The datum may keep its bytes (bytea); buf is reused.
 			d, err := sql.ParseBinary(r.cols[i].Type, bytes.Clone(b[p:p+int(l)]))
 			if err != nil {
@@ -1004,4 +1021,18 @@ func (r *copyReader) drainBinary(eof bool, emit func([]sql.Datum) error) error {
 			return err
 		}
 	}
+}
+
+// shortBinaryField reports a binary field too short for its fixed-size
+// type as PostgreSQL's receive functions do (they read past the end of
+// the field); a field that is too long is ParseBinary's 22P03.
+func shortBinaryField(t sql.Type, n int) error {
+	size := int(typeLen(t.OID))
+	if size <= 0 || t.OID == sql.OIDName || n >= size {
+		return nil
+	}
+	if size == 1 {
+		return sql.Errorf(sql.CodeProtocolViolation, "no data left in message")
+	}
+	return sql.Errorf(sql.CodeProtocolViolation, "insufficient data left in message")
 }

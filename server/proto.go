@@ -140,7 +140,9 @@ func (c *conn) statementError(err error, extended bool) error {
 	}
 	if extended {
 		c.ignoreTillSync = true
-		return nil
+		// PostgreSQL flushes every error at once; a client in COPY IN
+		// waits for it before it sends Sync.
+		return c.be.Flush()
 	}
 	c.sendReady()
 	return c.be.Flush()
@@ -308,6 +310,10 @@ func (c *conn) sendRows(ctx context.Context, cur planner.Cursor, cols []planner.
 				vals[i] = b
 			} else {
 				vals[i] = sql.AppendText(nil, t, d, c.fo)
+			}
+			if vals[i] == nil {
+				// A nil value is sent as NULL; an empty one is ''.
+				vals[i] = []byte{}
 			}
 			buffered += len(vals[i])
 		}

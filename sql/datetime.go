@@ -85,7 +85,8 @@ type dtParts struct {
 	special                string // "infinity", "-infinity", "epoch", "now", "today", ...
 }
 
-// dtErr builds the two errors of the date/time input functions.
+// dtSyntax and dtRange build the two errors of the date/time input
+// functions.
 func dtSyntax(typ, s string) error {
 	return Errorf(CodeInvalidDatetimeFormat, "invalid input syntax for type %s: \"%s\"", typ, s)
 }
@@ -98,7 +99,7 @@ func dtRange(s string) error {
 // ('2024-01-02', '20240102' not supported), MDY slashes, times with
 // fractions, 'T' separator, numeric or named zones, BC, and the special
 // words. typ names the target type for messages.
-func parseDateTime(s, typ string, fo *FormatOptions) (dtParts, error) {
+func parseDateTime(s, typ string) (dtParts, error) {
 	var p dtParts
 	t := strings.TrimSpace(s)
 	low := strings.ToLower(t)
@@ -124,17 +125,13 @@ func parseDateTime(s, typ string, fo *FormatOptions) (dtParts, error) {
 		}
 		datePart := rest[:end]
 		rest = strings.TrimLeft(rest[end:], " Tt")
-		var fields []string
-		if rest != "" && len(rest) > 0 && (end < len(t) && (t[end] == 'T' || t[end] == 't')) {
-			// ISO 'T' separator: fine.
-		}
 		sep := "-"
 		if strings.Contains(datePart, "/") {
 			sep = "/"
 		} else if strings.Contains(datePart, ".") {
 			sep = "."
 		}
-		fields = strings.Split(datePart, sep)
+		fields := strings.Split(datePart, sep)
 		if len(fields) != 3 {
 			return p, dtSyntax(typ, s)
 		}
@@ -213,7 +210,6 @@ func parseDateTime(s, typ string, fo *FormatOptions) (dtParts, error) {
 			return p, dtRange(s)
 		}
 	}
-	_ = fo
 	return p, nil
 }
 
@@ -414,12 +410,13 @@ func location(fo *FormatOptions) *time.Location {
 	return fo.Location
 }
 
-// nowIn returns the current time; 'now' and 'today' in input use it.
+// nowFunc returns the current time for the input words now, today,
+// tomorrow and yesterday; tests replace it.
 var nowFunc = time.Now
 
 // parseDate is date_in.
 func parseDate(s string, fo *FormatOptions) (Date, error) {
-	p, err := parseDateTime(s, "date", fo)
+	p, err := parseDateTime(s, "date")
 	if err != nil {
 		return 0, err
 	}
@@ -459,7 +456,7 @@ func parseTimestamp(s string, withTZ bool, fo *FormatOptions) (int64, error) {
 	if withTZ {
 		typ = "timestamp with time zone"
 	}
-	p, err := parseDateTime(s, typ, fo)
+	p, err := parseDateTime(s, typ)
 	if err != nil {
 		return 0, err
 	}
@@ -515,7 +512,7 @@ func parseTimestamp(s string, withTZ bool, fo *FormatOptions) (int64, error) {
 
 // parseTime is time_in.
 func parseTime(s string) (Time, error) {
-	p, err := parseDateTime(s, "time", nil)
+	p, err := parseDateTime(s, "time")
 	if err != nil {
 		return 0, err
 	}
@@ -1121,12 +1118,19 @@ const (
 
 // intervalRangeNames spells the field restrictions as format_type does.
 var intervalRangeNames = map[int32]string{
-	intervalYear: " year", intervalMonth: " month", intervalDay: " day", intervalHour: " hour",
-	intervalMinute: " minute", intervalSecond: " second", intervalYear | intervalMonth: " year to month",
-	intervalDay | intervalHour: " day to hour", intervalDay | intervalHour | intervalMinute: " day to minute",
+	intervalYear:                                " year",
+	intervalMonth:                               " month",
+	intervalDay:                                 " day",
+	intervalHour:                                " hour",
+	intervalMinute:                              " minute",
+	intervalSecond:                              " second",
+	intervalYear | intervalMonth:                " year to month",
+	intervalDay | intervalHour:                  " day to hour",
+	intervalHour | intervalMinute:               " hour to minute",
+	intervalMinute | intervalSecond:             " minute to second",
+	intervalDay | intervalHour | intervalMinute: " day to minute",
 	intervalDay | intervalHour | intervalMinute | intervalSecond: " day to second",
-	intervalHour | intervalMinute: " hour to minute", intervalHour | intervalMinute | intervalSecond: " hour to second",
-	intervalMinute | intervalSecond: " minute to second",
+	intervalHour | intervalMinute | intervalSecond:               " hour to second",
 }
 
 // applyIntervalTypmod is AdjustIntervalForTypmod: drop the fields below

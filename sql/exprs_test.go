@@ -445,7 +445,7 @@ var evDifferentialCases = []string{
 	"'{\"a\":null}'::json ->> 'a'", "'[1,2]'::json -> 5", "json_build_array()", "json_build_array(ARRAY[1], '{\"x\":1}'::jsonb, 'a')",
 	"to_json('x'::text)", "to_json(NULL::int)", "to_jsonb(1.50)", "to_json('NaN'::numeric)",
 	"0 / 5::numeric", "0.0 * 1.50", "-0.0::numeric", "5::numeric / 0.3", "1e100::numeric / 3", "2 / 3.0",
-"1::float4 + 1::float8", "1.1::float4", "1.1::float4 * 1.1::float4", "3::float4 / 0::float4",
+	"1::float4 + 1::float8", "1.1::float4", "1.1::float4 * 1.1::float4", "3::float4 / 0::float4",
 	"100::int2 * 400::int2", "'32767'::int2 + 0::int2", "(-32768)::int2 / (-1)::int2", "5 % 2::int8",
 	"'abc' LIKE '%%'", "'' LIKE '%'", "'_' LIKE '\\_'", "'ab' LIKE 'a' || '%'", "'abc' ILIKE '%B%'", "'abc' NOT ILIKE 'A%'",
 	"1 IN (NULL)", "NULL NOT IN (1)", "ARRAY[1] IS NULL", "NULL::int[] IS NULL",

@@ -22,6 +22,19 @@ func evParseJSON(d Datum) (*jsonValue, error) {
 	return parseJSON(s, true)
 }
 
+// evParseJSONPair parses both operands of a binary json operator.
+func evParseJSONPair(a, b Datum) (*jsonValue, *jsonValue, error) {
+	x, err := evParseJSON(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	y, err := evParseJSON(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, y, nil
+}
+
 // evJSONOut renders a value as json/jsonb text: jsonb normalised, json in
 // the same compact-with-spaces form (PostgreSQL keeps json's original text;
 // sub-values of json therefore may differ in whitespace).
@@ -194,11 +207,7 @@ func evRegisterJSONOps() {
 		evBin("#>>", jt, OIDTextArray, OIDText, get(true, byPath))
 	}
 	contains := func(_ *EvalContext, a, b Datum) (Datum, error) {
-		x, err := evParseJSON(a)
-		if err != nil {
-			return nil, err
-		}
-		y, err := evParseJSON(b)
+		x, y, err := evParseJSONPair(a, b)
 		if err != nil {
 			return nil, err
 		}
@@ -227,11 +236,7 @@ func evRegisterJSONOps() {
 		return false, nil
 	})
 	evBin("||", OIDJSONB, OIDJSONB, OIDJSONB, func(_ *EvalContext, a, b Datum) (Datum, error) {
-		x, err := evParseJSON(a)
-		if err != nil {
-			return nil, err
-		}
-		y, err := evParseJSON(b)
+		x, y, err := evParseJSONPair(a, b)
 		if err != nil {
 			return nil, err
 		}

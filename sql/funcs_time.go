@@ -88,18 +88,17 @@ func evNormUnit(u string) string {
 // evTruncFields is timestamp_trunc on broken-down fields.
 func evTruncFields(f evFields, unit string) (evFields, bool) {
 	switch unit {
-	case "millennium":
-		if f.year > 0 {
-			f.year = ((f.year+999)/1000)*1000 - 999
-		} else {
-			f.year = -((999 - (f.year - 1)) / 1000 * 1000) + 1
+	case "millennium", "century":
+		n := 1000
+		if unit == "century" {
+			n = 100
 		}
-		f.month, f.day, f.tod = 1, 1, 0
-	case "century":
+		// Centuries and millennia are counted from year 1 (the 21st century
+		// begins in 2001), as timestamp_trunc counts them.
 		if f.year > 0 {
-			f.year = ((f.year+99)/100)*100 - 99
+			f.year = ((f.year+n-1)/n)*n - (n - 1)
 		} else {
-			f.year = -((99 - (f.year - 1)) / 100 * 100) + 1
+			f.year = -((n - 1 - (f.year - 1)) / n * n) + 1
 		}
 		f.month, f.day, f.tod = 1, 1, 0
 	case "decade":
@@ -160,23 +159,13 @@ func evExtractTS(local int64, unit string, t Type, utcMicros int64, hasTZ bool, 
 		}
 		return int64(y - 1)
 	}
-	switch unit {
-	case "microseconds", "milliseconds", "second", "minute", "hour":
+	if d, ok := evExtractClock(f.tod, unit); ok {
 		if isDate {
 			return nil, evUnitUnsupported(unit, t)
 		}
+		return d, nil
 	}
 	switch unit {
-	case "microseconds":
-		return apd.New(f.tod%usecsPerMinute, 0), nil
-	case "milliseconds":
-		return apd.New(f.tod%usecsPerMinute, -3), nil
-	case "second":
-		return apd.New(f.tod%usecsPerMinute, -6), nil
-	case "minute":
-		return apd.New((f.tod/usecsPerMinute)%60, 0), nil
-	case "hour":
-		return apd.New(f.tod/usecsPerHour, 0), nil
 	case "day":
 		return apd.New(int64(f.day), 0), nil
 	case "month":
@@ -252,18 +241,30 @@ func evExtractTS(local int64, unit string, t Type, utcMicros int64, hasTZ bool, 
 	return nil, evUnitErr(unit, t)
 }
 
-func evExtractInterval(iv Interval, unit string) (*apd.Decimal, error) {
+// evExtractClock computes the clock fields (microseconds up to hour) of a
+// time of day or an interval's time part, given in microseconds; ok is
+// false for any other unit.
+func evExtractClock(micros int64, unit string) (d *apd.Decimal, ok bool) {
 	switch unit {
 	case "microseconds":
-		return apd.New(iv.Micros%usecsPerMinute, 0), nil
+		return apd.New(micros%usecsPerMinute, 0), true
 	case "milliseconds":
-		return apd.New(iv.Micros%usecsPerMinute, -3), nil
+		return apd.New(micros%usecsPerMinute, -3), true
 	case "second":
-		return apd.New(iv.Micros%usecsPerMinute, -6), nil
+		return apd.New(micros%usecsPerMinute, -6), true
 	case "minute":
-		return apd.New((iv.Micros/usecsPerMinute)%60, 0), nil
+		return apd.New((micros/usecsPerMinute)%60, 0), true
 	case "hour":
-		return apd.New(iv.Micros/usecsPerHour, 0), nil
+		return apd.New(micros/usecsPerHour, 0), true
+	}
+	return nil, false
+}
+
+func evExtractInterval(iv Interval, unit string) (*apd.Decimal, error) {
+	if d, ok := evExtractClock(iv.Micros, unit); ok {
+		return d, nil
+	}
+	switch unit {
 	case "day":
 		return apd.New(int64(iv.Days), 0), nil
 	case "month":

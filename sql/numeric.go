@@ -101,6 +101,14 @@ func parseNumeric(s string) (*apd.Decimal, error) {
 			return nil, bad()
 		}
 		i++
+		// PostgreSQL reads the exponent with strtol, which skips blanks.
+		j := i
+		for j < len(t) && strings.IndexByte(" \t\n\r\v\f", t[j]) >= 0 {
+			j++
+		}
+		if j > i {
+			t = t[:i] + t[j:]
+		}
 		if i < len(t) && (t[i] == '+' || t[i] == '-') {
 			i++
 		}

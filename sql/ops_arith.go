@@ -112,22 +112,15 @@ func evFloatUnderflow() *Error {
 // result from finite inputs is an overflow, a zero product of non-zero
 // inputs an underflow. is4 rounds through float32 (float4 operators).
 func evFloatArith(op string, is4 bool, a, b float64) (Datum, error) {
-	var r float64
 	switch op {
-	case "+":
-		r = a + b
-	case "-":
-		r = a - b
-	case "*":
-		r = a * b
 	case "/":
 		if b == 0 && !math.IsNaN(a) {
 			return nil, evDivZero()
 		}
-		r = a / b
 	case "^":
 		return evFloatPow(a, b)
 	}
+	r := evFloatOp(op, a, b)
 	if is4 {
 		r = float64(float32(r))
 	}
@@ -138,6 +131,22 @@ func evFloatArith(op string, is4 bool, a, b float64) (Datum, error) {
 		return nil, evFloatUnderflow()
 	}
 	return r, nil
+}
+
+// evFloatOp is IEEE arithmetic for op (+, -, * or /), with no error checks;
+// any other op gives 0.
+func evFloatOp(op string, a, b float64) float64 {
+	switch op {
+	case "+":
+		return a + b
+	case "-":
+		return a - b
+	case "*":
+		return a * b
+	case "/":
+		return a / b
+	}
+	return 0
 }
 
 // evFloatPow is dpow with its error cases.
@@ -198,23 +207,13 @@ func evNumNonFinite(op string, a, b *apd.Decimal) (Datum, bool, error) {
 	if (op == "/" || op == "%") && fb == 0 {
 		return nil, true, evDivZero()
 	}
-	var r float64
-	switch op {
-	case "+":
-		r = fa + fb
-	case "-":
-		r = fa - fb
-	case "*":
-		r = fa * fb
-	case "/":
-		r = fa / fb
-	case "%":
+	if op == "%" {
 		if math.IsInf(fa, 0) {
 			return &apd.Decimal{Form: apd.NaN}, true, nil
 		}
 		return a, true, nil
 	}
-	return evFloatToNumeric(r), true, nil
+	return evFloatToNumeric(evFloatOp(op, fa, fb)), true, nil
 }
 
 // evFloatToNumeric converts a float whose value is NaN, infinite or zero.

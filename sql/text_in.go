@@ -289,21 +289,20 @@ func parseBytea(s string) ([]byte, error) {
 				i++
 				continue
 			}
+			// As PostgreSQL's hex_decode: check the first digit, then
+			// that a second follows, then the second.
+			hi, ok := hexNibble(c)
+			if !ok {
+				return nil, invalidHexDigit(h[i:])
+			}
 			if i+1 >= len(h) {
 				return nil, Errorf(CodeInvalidParameterValue, "invalid hexadecimal data: odd number of digits")
 			}
-			b, err := hex.DecodeString(h[i : i+2])
-			if err != nil {
-				bad := h[i]
-				if _, e := hex.DecodeString(string([]byte{bad, '0'})); e == nil {
-					bad = h[i+1]
-				}
-				if bad == ' ' || bad == '\t' || bad == '\n' || bad == '\r' {
-					return nil, Errorf(CodeInvalidParameterValue, "invalid hexadecimal data: odd number of digits")
-				}
-				return nil, Errorf(CodeInvalidParameterValue, "invalid hexadecimal digit: \"%s\"", string(bad))
+			lo, ok := hexNibble(h[i+1])
+			if !ok {
+				return nil, invalidHexDigit(h[i+1:])
 			}
-			out = append(out, b[0])
+			out = append(out, hi<<4|lo)
 			i += 2
 		}
 		return out, nil
@@ -329,6 +328,25 @@ func parseBytea(s string) ([]byte, error) {
 		return nil, Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type bytea")
 	}
 	return out, nil
+}
+
+func hexNibble(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// invalidHexDigit reports the (possibly multibyte) character at the start
+// of s, as PostgreSQL does.
+func invalidHexDigit(s string) error {
+	_, n := utf8.DecodeRuneInString(s)
+	return Errorf(CodeInvalidParameterValue, "invalid hexadecimal digit: \"%s\"", s[:n])
 }
 
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
@@ -379,8 +397,9 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 	}
 	elemType := Type{elem, t.Typmod}
 	p := strings.TrimLeft(s, " \t\n\r\v\f")
-	// PostgreSQL quotes the literal without its leading blanks.
-	shown := p
+	// PostgreSQL quotes the literal as given when it does not start with
+	// "{", and without its leading blanks for errors found inside it.
+	shown := s
 	malformed := func(detail string) error {
 		return Errorf(CodeInvalidTextRepresentation, "malformed array literal: \"%s\"", shown).WithDetail("%s", detail)
 	}
@@ -399,6 +418,7 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 	if !strings.HasPrefix(p, "{") {
 		return nil, malformed(`Array value must start with "{" or dimension information.`)
 	}
+	shown = p
 	a := &Array{ElemOID: elem}
 	var raw []*string
 	i := 1
@@ -455,12 +475,15 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 			}
 			switch {
 			case c == '"':
-				if b.Len() > 0 && !sawQuote {
+				// A quote may only open an element; after a closing quote
+				// only blanks may come before the delimiter.
+				if b.Len() > 0 || sawQuote {
 					return nil, malformed("Unexpected array element.")
 				}
 				quoted, sawQuote = true, true
-				trailingSpace = 0
 				i++
+			case sawQuote && !isSpace(c):
+				return nil, malformed("Unexpected array element.")
 			case c == '\\':
 				i++
 				if i < len(p) {
@@ -471,15 +494,12 @@ func parseArray(t Type, s string, fo *FormatOptions) (*Array, error) {
 			case c == '{':
 				return nil, malformed(`Unexpected "{" character.`)
 			case isSpace(c):
-				if b.Len() > 0 || sawQuote {
+				if b.Len() > 0 && !sawQuote {
 					b.WriteByte(c)
 					trailingSpace++
 				}
 				i++
 			default:
-				if sawQuote && trailingSpace > 0 || sawQuote && !quoted && b.Len() > 0 && trailingSpace == 0 && p[i-1] == '"' {
-					return nil, malformed("Unexpected array element.")
-				}
 				b.WriteByte(c)
 				trailingSpace = 0
 				i++

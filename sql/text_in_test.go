@@ -1,6 +1,9 @@
 package sql
 
 import (
+	"context"
+	"math/rand"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -116,4 +119,66 @@ func FuzzParseText(f *testing.F) {
 		}
 		_ = Compare(typ, d, d2)
 	})
+}
+
+// TestRandomInputsMatchPostgres feeds PostgreSQL and ParseText the same
+// pseudo-random strings built from each type's syntax pieces and checks
+// both accept the same ones, print them alike, and reject the others with
+// the same SQLSTATE and message. (Date/time input is left to the fixed
+// cases: PostgreSQL's datetime parser accepts much garbage.)
+func TestRandomInputsMatchPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL cluster")
+	}
+	conn := startPostgres(t)
+	ctx := context.Background()
+	r := rand.New(rand.NewSource(1))
+	alpha := map[string][]string{
+		"text[]":           {"{", "}", ",", "\"", "\\", " ", "a", "NULL", "b c", "{", "\"\"", "x"},
+		"integer[]":        {"{", "}", ",", " ", "1", "-2", "NULL", "\"3\"", "+"},
+		"numeric":          {"1", "0", ".", "-", "+", "e", "E", "5", " ", "9", "NaN", "Inf"},
+		"double precision": {"1", "0", ".", "-", "+", "e", "E", "5", " ", "9", "NaN", "Infinity", "inf"},
+		"bytea":            {"\\", "x", "0", "1", "f", "g", " ", "\\\\", "a", "7", "3"},
+		"boolean":          {"t", "r", "u", "e", "f", "a", "l", "s", "o", "n", " ", "1", "0", "y"},
+		"uuid":             {"a0eebc99", "-", "9c0b", "4ef8", "{", "}", "bb6d6bb9bd380a11", "0", " "},
+		"jsonb":            {"{", "}", "[", "]", ",", ":", "\"a\"", "1", "-1.5e2", "true", "null", " ", "\"\\u00e9\""},
+	}
+	fo := DefaultFormatOptions()
+	fails := 0
+	typs := make([]string, 0, len(alpha))
+	for typ := range alpha {
+		typs = append(typs, typ)
+	}
+	sort.Strings(typs) // a fixed order keeps the inputs reproducible
+	for _, typ := range typs {
+		toks := alpha[typ]
+		for n := 0; n < 300 && fails < 20; n++ {
+			k := 1 + r.Intn(6)
+			s := ""
+			for i := 0; i < k; i++ {
+				s += toks[r.Intn(len(toks))]
+			}
+			want, perr := pgText(ctx, conn, "SELECT "+quoteLiteral(s)+"::"+typ)
+			ty, _ := typeOfCast("SELECT NULL::" + typ)
+			d, err := Cast(s, TypeUnknown, ty, fo)
+			switch {
+			case perr != nil && err == nil:
+				t.Errorf("%s %q: pg %v, we %q", typ, s, perr, AppendText(nil, ty, d, fo))
+				fails++
+			case perr == nil && err != nil:
+				t.Errorf("%s %q: pg %q, we %v", typ, s, want, err)
+				fails++
+			case perr != nil:
+				if se := Wrap(err); se.Code != perr.Code || se.Message != perr.Message {
+					t.Errorf("%s %q: pg %v, we %s %s", typ, s, perr, se.Code, se.Message)
+					fails++
+				}
+			default:
+				if got := string(AppendText(nil, ty, d, fo)); got != want {
+					t.Errorf("%s %q: pg %q, we %q", typ, s, want, got)
+					fails++
+				}
+			}
+		}
+	}
 }

@@ -179,40 +179,85 @@ func (t *Txn) putJSON(ctx context.Context, key []byte, v any) error {
 	return t.Put(ctx, key, b)
 }
 
-func (t *Txn) getJSON(ctx context.Context, key []byte, v any) (bool, error) {
+// getDesc reads the JSON descriptor stored at key, or nil when there is none.
+func getDesc[T any](ctx context.Context, t *Txn, key []byte) (*T, error) {
 	b, ok, err := t.Get(ctx, key)
 	if err != nil || !ok {
-		return false, err
+		return nil, err
 	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("decode descriptor: %w", err)
+	var d T
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, fmt.Errorf("decode descriptor: %w", err)
 	}
-	return true, nil
+	return &d, nil
+}
+
+// lookupByName reads the object ID stored under name key nk and returns
+// that object as byID finds it, or nil when the name is not taken.
+func lookupByName[T any](ctx context.Context, t *Txn, nk []byte, byID func(context.Context, uint32) (*T, error)) (*T, error) {
+	v, ok, err := t.Get(ctx, nk)
+	if err != nil || !ok {
+		return nil, err
+	}
+	id, err := readU32(v)
+	if err != nil {
+		return nil, err
+	}
+	return byID(ctx, id)
+}
+
+// listByName returns, in key order, the objects whose IDs are stored under
+// the name prefix, as byID finds them (skipping any it does not find).
+func listByName[T any](ctx context.Context, t *Txn, prefix []byte, byID func(context.Context, uint32) (*T, error)) ([]*T, error) {
+	ids, err := t.scanIDs(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, 0, len(ids))
+	for _, id := range ids {
+		d, err := byID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // claimName locks a name key and checks the latest committed state (not the
-// snapshot), so two transactions creating the same name cannot both win.
-func (t *Txn) claimName(ctx context.Context, key []byte) (exists bool, err error) {
+// snapshot), so two transactions creating the same name cannot both win; it
+// returns taken when the name already belongs to an object.
+func (t *Txn) claimName(ctx context.Context, key []byte, taken error) error {
 	if err := t.Lock(ctx, key); err != nil {
-		return false, err
+		return err
 	}
-	_, ok, err := t.getLatest(key)
-	return ok, err
+	_, exists, err := t.getLatest(key)
+	if err != nil {
+		return err
+	}
+	if exists {
+		return taken
+	}
+	return nil
+}
+
+// newObjectID claims name key nk for a new object (failing with taken when
+// it is in use) and allocates the object's ID.
+func (t *Txn) newObjectID(ctx context.Context, nk []byte, taken error) (uint32, error) {
+	if err := t.check(); err != nil {
+		return 0, err
+	}
+	if err := t.claimName(ctx, nk, taken); err != nil {
+		return 0, err
+	}
+	return t.db.allocID(ctx)
 }
 
 // CreateDatabase creates a database with its public schema.
 func (t *Txn) CreateDatabase(ctx context.Context, name string) (*DatabaseDesc, error) {
-	if err := t.check(); err != nil {
-		return nil, err
-	}
-	exists, err := t.claimName(ctx, dbNameKey(name))
-	if err != nil {
-		return nil, err
-	}
-	if exists {
-		return nil, sql.Errorf(sql.CodeDuplicateDatabase, "database \"%s\" already exists", name)
-	}
-	id, err := t.db.allocID(ctx)
+	id, err := t.newObjectID(ctx, dbNameKey(name), sql.Errorf(sql.CodeDuplicateDatabase, "database \"%s\" already exists", name))
 	if err != nil {
 		return nil, err
 	}
@@ -231,25 +276,12 @@ func (t *Txn) CreateDatabase(ctx context.Context, name string) (*DatabaseDesc, e
 
 // LookupDatabase returns the named database, or nil when there is none.
 func (t *Txn) LookupDatabase(ctx context.Context, name string) (*DatabaseDesc, error) {
-	v, ok, err := t.Get(ctx, dbNameKey(name))
-	if err != nil || !ok {
-		return nil, err
-	}
-	id, err := readU32(v)
-	if err != nil {
-		return nil, err
-	}
-	return t.DatabaseByID(ctx, id)
+	return lookupByName(ctx, t, dbNameKey(name), t.DatabaseByID)
 }
 
 // DatabaseByID returns database id, or nil.
 func (t *Txn) DatabaseByID(ctx context.Context, id uint32) (*DatabaseDesc, error) {
-	var d DatabaseDesc
-	ok, err := t.getJSON(ctx, dbDescKey(id), &d)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &d, nil
+	return getDesc[DatabaseDesc](ctx, t, dbDescKey(id))
 }
 
 // ListDatabases returns all databases in name order.
@@ -334,18 +366,8 @@ func (t *Txn) DropDatabase(ctx context.Context, name string) error {
 
 // CreateSchema creates a schema in database dbID.
 func (t *Txn) CreateSchema(ctx context.Context, dbID uint32, name string) (*SchemaDesc, error) {
-	if err := t.check(); err != nil {
-		return nil, err
-	}
 	nk := schemaNameKey(dbID, name)
-	exists, err := t.claimName(ctx, nk)
-	if err != nil {
-		return nil, err
-	}
-	if exists {
-		return nil, sql.Errorf(sql.CodeDuplicateSchema, "schema \"%s\" already exists", name)
-	}
-	id, err := t.db.allocID(ctx)
+	id, err := t.newObjectID(ctx, nk, sql.Errorf(sql.CodeDuplicateSchema, "schema \"%s\" already exists", name))
 	if err != nil {
 		return nil, err
 	}
@@ -358,44 +380,17 @@ func (t *Txn) CreateSchema(ctx context.Context, dbID uint32, name string) (*Sche
 
 // LookupSchema returns the named schema of database dbID, or nil.
 func (t *Txn) LookupSchema(ctx context.Context, dbID uint32, name string) (*SchemaDesc, error) {
-	v, ok, err := t.Get(ctx, schemaNameKey(dbID, name))
-	if err != nil || !ok {
-		return nil, err
-	}
-	id, err := readU32(v)
-	if err != nil {
-		return nil, err
-	}
-	return t.SchemaByID(ctx, id)
+	return lookupByName(ctx, t, schemaNameKey(dbID, name), t.SchemaByID)
 }
 
 // SchemaByID returns schema id, or nil.
 func (t *Txn) SchemaByID(ctx context.Context, id uint32) (*SchemaDesc, error) {
-	var s SchemaDesc
-	ok, err := t.getJSON(ctx, schemaDescKey(id), &s)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &s, nil
+	return getDesc[SchemaDesc](ctx, t, schemaDescKey(id))
 }
 
 // ListSchemas returns the schemas of database dbID in name order.
 func (t *Txn) ListSchemas(ctx context.Context, dbID uint32) ([]*SchemaDesc, error) {
-	ids, err := t.scanIDs(ctx, schemaNamePrefix(dbID))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*SchemaDesc, 0, len(ids))
-	for _, id := range ids {
-		s, err := t.SchemaByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if s != nil {
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	return listByName(ctx, t, schemaNamePrefix(dbID), t.SchemaByID)
 }
 
 // DropSchema drops a schema. Without cascade a schema holding tables fails
@@ -489,18 +484,8 @@ func decodeTable(b []byte) (*TableDesc, error) {
 // the primary key index if absent, creates requested sequences, and stores
 // it. td is updated in place.
 func (t *Txn) CreateTable(ctx context.Context, td *TableDesc) error {
-	if err := t.check(); err != nil {
-		return err
-	}
 	nk := tableNameKey(td.DBID, td.SchemaID, td.Name)
-	exists, err := t.claimName(ctx, nk)
-	if err != nil {
-		return err
-	}
-	if exists {
-		return sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", td.Name)
-	}
-	id, err := t.db.allocID(ctx)
+	id, err := t.newObjectID(ctx, nk, sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", td.Name))
 	if err != nil {
 		return err
 	}
@@ -563,15 +548,7 @@ func assignIndexIDs(td *TableDesc) {
 
 // LookupTable returns the named table, or nil when there is none.
 func (t *Txn) LookupTable(ctx context.Context, dbID, schemaID uint32, name string) (*TableDesc, error) {
-	v, ok, err := t.Get(ctx, tableNameKey(dbID, schemaID, name))
-	if err != nil || !ok {
-		return nil, err
-	}
-	id, err := readU32(v)
-	if err != nil {
-		return nil, err
-	}
-	return t.TableByID(ctx, id)
+	return lookupByName(ctx, t, tableNameKey(dbID, schemaID, name), t.TableByID)
 }
 
 // TableByID returns table id, or nil.
@@ -586,21 +563,7 @@ func (t *Txn) TableByID(ctx context.Context, id uint32) (*TableDesc, error) {
 // ListTables returns every table of database dbID, ordered by schema ID
 // then name.
 func (t *Txn) ListTables(ctx context.Context, dbID uint32) ([]*TableDesc, error) {
-	ids, err := t.scanIDs(ctx, tableNameDBPrefix(dbID))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*TableDesc, 0, len(ids))
-	for _, id := range ids {
-		td, err := t.TableByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if td != nil {
-			out = append(out, td)
-		}
-	}
-	return out, nil
+	return listByName(ctx, t, tableNameDBPrefix(dbID), t.TableByID)
 }
 
 // UpdateTable stores an altered descriptor (rename, add/drop/rename column,
@@ -623,12 +586,8 @@ func (t *Txn) UpdateTable(ctx context.Context, td *TableDesc) error {
 	}
 	if old.Name != td.Name || old.SchemaID != td.SchemaID {
 		nk := tableNameKey(td.DBID, td.SchemaID, td.Name)
-		exists, err := t.claimName(ctx, nk)
-		if err != nil {
+		if err := t.claimName(ctx, nk, sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", td.Name)); err != nil {
 			return err
-		}
-		if exists {
-			return sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", td.Name)
 		}
 		if err := t.Delete(ctx, tableNameKey(old.DBID, old.SchemaID, old.Name)); err != nil {
 			return err

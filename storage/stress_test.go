@@ -18,11 +18,7 @@ func TestNoLostUpdates(t *testing.T) {
 			db, _ := openTestDB(t)
 			td := setupTable(t, db)
 			ctx := context.Background()
-			ins := db.Begin(ReadCommitted)
-			if err := ins.InsertRow(ctx, td, row(int64(1), "counter", int64(0))); err != nil {
-				t.Fatal(err)
-			}
-			mustCommit(t, ins)
+			insertCommit(t, db, td, row(int64(1), "counter", int64(0)))
 
 			const workers, perWorker = 4, 25
 			var wg sync.WaitGroup

@@ -98,48 +98,55 @@ func uniqueViolation(td *TableDesc, ix *IndexDesc, vals []sql.Datum) error {
 // when the latest committed state or this transaction's writes hold the
 // same values for another row.
 func (t *Txn) putIndexEntry(ctx context.Context, td *TableDesc, ix *IndexDesc, row []sql.Datum, pk []byte) error {
-	vals, ok := indexVals(td, ix, row)
-	if !ok {
-		return nil
-	}
-	k, err := indexKey(td, ix, vals)
-	if err != nil {
+	e, err := t.lockIndexEntry(ctx, td, ix, row)
+	if err != nil || e == nil {
 		return err
 	}
-	if err := t.Lock(ctx, k); err != nil {
-		return err
+	if e.exists && !bytes.Equal(e.cur, pk) {
+		return uniqueViolation(td, ix, e.vals)
 	}
-	cur, exists, err := t.getLatest(k)
-	if err != nil {
-		return err
-	}
-	if exists && !bytes.Equal(cur, pk) {
-		return uniqueViolation(td, ix, vals)
-	}
-	return t.putLocked(ctx, k, pk)
+	return t.putLocked(ctx, e.key, pk)
 }
 
 // deleteIndexEntry removes ix's entry for row if it points at pk.
 func (t *Txn) deleteIndexEntry(ctx context.Context, td *TableDesc, ix *IndexDesc, row []sql.Datum, pk []byte) error {
+	e, err := t.lockIndexEntry(ctx, td, ix, row)
+	if err != nil || e == nil {
+		return err
+	}
+	if e.exists && bytes.Equal(e.cur, pk) {
+		return t.deleteLocked(ctx, e.key)
+	}
+	return nil
+}
+
+// indexEntry is a locked unique index key and its latest committed value.
+type indexEntry struct {
+	key    []byte
+	vals   []sql.Datum // the row's values for the index columns
+	cur    []byte      // the primary key suffix the entry points at
+	exists bool
+}
+
+// lockIndexEntry locks ix's key for row and reads its latest committed
+// state; it returns nil when the row has no entry (a NULL index column).
+func (t *Txn) lockIndexEntry(ctx context.Context, td *TableDesc, ix *IndexDesc, row []sql.Datum) (*indexEntry, error) {
 	vals, ok := indexVals(td, ix, row)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	k, err := indexKey(td, ix, vals)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := t.Lock(ctx, k); err != nil {
-		return err
+		return nil, err
 	}
 	cur, exists, err := t.getLatest(k)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if exists && bytes.Equal(cur, pk) {
-		return t.deleteLocked(ctx, k)
-	}
-	return nil
+	return &indexEntry{key: k, vals: vals, cur: cur, exists: exists}, nil
 }
 
 // checkNotNull enforces NOT NULL (PostgreSQL's 23502 wording).
@@ -365,21 +372,30 @@ func appendKeyDatums(prefix []byte, vals []sql.Datum) ([]byte, error) {
 	return b, nil
 }
 
+// lockRowKey locks the key of an existing row for update and returns its
+// primary key suffix and full key.
+func (t *Txn) lockRowKey(ctx context.Context, td *TableDesc, row []sql.Datum) (pk, k []byte, err error) {
+	if err := t.check(); err != nil {
+		return nil, nil, err
+	}
+	if pk, err = rowKeySuffix(td, row); err != nil {
+		return nil, nil, err
+	}
+	k = rowKey(td, pk)
+	if err := t.lockForUpdate(ctx, k); err != nil {
+		return nil, nil, err
+	}
+	return pk, k, nil
+}
+
 // LockRow locks row's key (SELECT FOR UPDATE, and before UPDATE/DELETE) and
 // returns the latest committed version (nil if deleted since) and whether it
 // differs from what the statement's snapshot saw. ReadCommitted callers
 // re-check their WHERE clause on a changed row (PostgreSQL's EvalPlanQual);
 // under RepeatableRead and Serializable a changed row is a 40001 error.
 func (t *Txn) LockRow(ctx context.Context, td *TableDesc, row []sql.Datum) ([]sql.Datum, bool, error) {
-	if err := t.check(); err != nil {
-		return nil, false, err
-	}
-	pk, err := rowKeySuffix(td, row)
+	_, k, err := t.lockRowKey(ctx, td, row)
 	if err != nil {
-		return nil, false, err
-	}
-	k := rowKey(td, pk)
-	if err := t.lockForUpdate(ctx, k); err != nil {
 		return nil, false, err
 	}
 	latest, ok, err := t.getLatest(k)
@@ -450,21 +466,23 @@ func (t *Txn) UpdateRow(ctx context.Context, td *TableDesc, oldRow, newRow []sql
 			return err
 		}
 	}
+	// All the row's old entries go before any new one is written, so an
+	// entry that keeps its values while the primary key changes does not
+	// collide with the row's own old entry.
 	pkChanged := !bytes.Equal(oldPK, newPK)
+	var changed []*IndexDesc
 	for i := range td.Indexes {
 		ix := &td.Indexes[i]
-		if ix.Primary || (!pkChanged && sameIndexVals(td, ix, oldRow, newRow)) {
-			continue
+		if !ix.Primary && (pkChanged || !sameIndexVals(td, ix, oldRow, newRow)) {
+			changed = append(changed, ix)
 		}
+	}
+	for _, ix := range changed {
 		if err := t.deleteIndexEntry(ctx, td, ix, oldRow, oldPK); err != nil {
 			return err
 		}
 	}
-	for i := range td.Indexes {
-		ix := &td.Indexes[i]
-		if ix.Primary || (!pkChanged && sameIndexVals(td, ix, oldRow, newRow)) {
-			continue
-		}
+	for _, ix := range changed {
 		if err := t.putIndexEntry(ctx, td, ix, newRow, newPK); err != nil {
 			return err
 		}
@@ -492,15 +510,8 @@ func sameIndexVals(td *TableDesc, ix *IndexDesc, a, b []sql.Datum) bool {
 
 // DeleteRow deletes row and its index entries.
 func (t *Txn) DeleteRow(ctx context.Context, td *TableDesc, row []sql.Datum) error {
-	if err := t.check(); err != nil {
-		return err
-	}
-	pk, err := rowKeySuffix(td, row)
+	pk, k, err := t.lockRowKey(ctx, td, row)
 	if err != nil {
-		return err
-	}
-	k := rowKey(td, pk)
-	if err := t.lockForUpdate(ctx, k); err != nil {
 		return err
 	}
 	for i := range td.Indexes {

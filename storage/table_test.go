@@ -12,18 +12,10 @@ import (
 // t(a int8 primary key, b text unique (t_b_key), c int8).
 func setupTable(t testing.TB, db *DB) *TableDesc {
 	t.Helper()
-	ctx := context.Background()
 	txn := db.Begin(ReadCommitted)
-	d, err := txn.CreateDatabase(ctx, "app")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := txn.LookupSchema(ctx, d.ID, "public")
-	if err != nil || s == nil {
-		t.Fatalf("public schema: %v %v", s, err)
-	}
+	dbID, schemaID := createApp(t, txn)
 	td := &TableDesc{
-		DBID: d.ID, SchemaID: s.ID, Name: "t",
+		DBID: dbID, SchemaID: schemaID, Name: "t",
 		Columns: []ColumnDesc{
 			{ID: 1, Name: "a", Type: sql.TypeInt8, NotNull: true},
 			{ID: 2, Name: "b", Type: sql.TypeText},
@@ -32,24 +24,45 @@ func setupTable(t testing.TB, db *DB) *TableDesc {
 		PrimaryKey: []uint32{1},
 		Indexes:    []IndexDesc{{Name: "t_b_key", ColumnIDs: []uint32{2}, Unique: true}},
 	}
-	if err := txn.CreateTable(ctx, td); err != nil {
+	if err := txn.CreateTable(context.Background(), td); err != nil {
 		t.Fatal(err)
 	}
 	mustCommit(t, txn)
 	return td
 }
 
-func scanAll(t *testing.T, txn *Txn, td *TableDesc) [][]sql.Datum {
+// createApp creates database "app" in txn and returns its ID and that of
+// its public schema.
+func createApp(t testing.TB, txn *Txn) (dbID, schemaID uint32) {
 	t.Helper()
 	ctx := context.Background()
-	it, err := txn.ScanTable(ctx, td)
+	d, err := txn.CreateDatabase(ctx, "app")
 	if err != nil {
 		t.Fatal(err)
 	}
+	s, err := txn.LookupSchema(ctx, d.ID, "public")
+	if err != nil || s == nil {
+		t.Fatalf("public schema: %v %v", s, err)
+	}
+	return d.ID, s.ID
+}
+
+func scanAll(t *testing.T, txn *Txn, td *TableDesc) [][]sql.Datum {
+	t.Helper()
+	it, err := txn.ScanTable(context.Background(), td)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return drain(t, it)
+}
+
+// drain reads the rest of it's rows and closes it.
+func drain(t *testing.T, it RowIterator) [][]sql.Datum {
+	t.Helper()
 	defer it.Close()
 	var rows [][]sql.Datum
 	for {
-		r, err := it.Next(ctx)
+		r, err := it.Next(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,17 +73,25 @@ func scanAll(t *testing.T, txn *Txn, td *TableDesc) [][]sql.Datum {
 	}
 }
 
+// insertCommit inserts rows into td in one committed transaction.
+func insertCommit(t testing.TB, db *DB, td *TableDesc, rows ...[]sql.Datum) {
+	t.Helper()
+	txn := db.Begin(ReadCommitted)
+	for _, r := range rows {
+		if err := txn.InsertRow(context.Background(), td, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustCommit(t, txn)
+}
+
 func row(vals ...sql.Datum) []sql.Datum { return vals }
 
 func TestUniqueViolation(t *testing.T) {
 	db, _ := openTestDB(t)
 	td := setupTable(t, db)
 	ctx := context.Background()
-	txn := db.Begin(ReadCommitted)
-	if err := txn.InsertRow(ctx, td, row(int64(1), "x", nil)); err != nil {
-		t.Fatal(err)
-	}
-	mustCommit(t, txn)
+	insertCommit(t, db, td, row(int64(1), "x", nil))
 
 	tests := []struct {
 		name       string
@@ -108,7 +129,7 @@ func TestUniqueViolation(t *testing.T) {
 		})
 	}
 	// Own writes count: a duplicate inside one transaction fails too.
-	txn = db.Begin(ReadCommitted)
+	txn := db.Begin(ReadCommitted)
 	defer txn.Rollback()
 	if err := txn.InsertRow(ctx, td, row(int64(10), "dup", nil)); err != nil {
 		t.Fatal(err)
@@ -149,15 +170,9 @@ func TestRowOps(t *testing.T) {
 	db, _ := openTestDB(t)
 	td := setupTable(t, db)
 	ctx := context.Background()
-	txn := db.Begin(ReadCommitted)
-	for i, b := range []string{"p", "q", "r"} {
-		if err := txn.InsertRow(ctx, td, row(int64(i+1), b, int64(i*10))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mustCommit(t, txn)
+	insertCommit(t, db, td, row(int64(1), "p", int64(0)), row(int64(2), "q", int64(10)), row(int64(3), "r", int64(20)))
 
-	txn = db.Begin(ReadCommitted)
+	txn := db.Begin(ReadCommitted)
 	if err := txn.StartStatement(); err != nil {
 		t.Fatal(err)
 	}
@@ -198,17 +213,9 @@ func TestRowOps(t *testing.T) {
 		t.Fatal(err)
 	}
 	var keys []sql.Datum
-	for {
-		r, err := it.Next(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r == nil {
-			break
-		}
+	for _, r := range drain(t, it) {
 		keys = append(keys, r[0])
 	}
-	it.Close()
 	if !reflect.DeepEqual(keys, row(int64(5), int64(6))) {
 		t.Errorf("range (2, 6] gave %v", keys)
 	}
@@ -227,11 +234,7 @@ func TestLockRow(t *testing.T) {
 			db, _ := openTestDB(t)
 			td := setupTable(t, db)
 			ctx := context.Background()
-			ins := db.Begin(ReadCommitted)
-			if err := ins.InsertRow(ctx, td, row(int64(1), "x", int64(1))); err != nil {
-				t.Fatal(err)
-			}
-			mustCommit(t, ins)
+			insertCommit(t, db, td, row(int64(1), "x", int64(1)))
 
 			txn := db.Begin(tc.iso)
 			defer txn.Rollback()
@@ -272,12 +275,8 @@ func TestHiddenRowID(t *testing.T) {
 	db, _ := openTestDB(t)
 	ctx := context.Background()
 	txn := db.Begin(ReadCommitted)
-	d, err := txn.CreateDatabase(ctx, "app")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := txn.LookupSchema(ctx, d.ID, "public")
-	td := &TableDesc{DBID: d.ID, SchemaID: s.ID, Name: "log", Columns: []ColumnDesc{{Name: "msg", Type: sql.TypeText}}}
+	dbID, schemaID := createApp(t, txn)
+	td := &TableDesc{DBID: dbID, SchemaID: schemaID, Name: "log", Columns: []ColumnDesc{{Name: "msg", Type: sql.TypeText}}}
 	if err := txn.CreateTable(ctx, td); err != nil {
 		t.Fatal(err)
 	}
@@ -360,22 +359,14 @@ func TestDDLRollbackAndVersion(t *testing.T) {
 }
 
 func TestAlterTableAndReopen(t *testing.T) {
-	dir := t.TempDir()
-	db, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, dir := openTestDB(t)
 	td := setupTable(t, db)
 	ctx := context.Background()
-	txn := db.Begin(ReadCommitted)
-	if err := txn.InsertRow(ctx, td, row(int64(1), "x", int64(5))); err != nil {
-		t.Fatal(err)
-	}
-	mustCommit(t, txn)
+	insertCommit(t, db, td, row(int64(1), "x", int64(5)))
 
 	// ALTER TABLE t RENAME TO t2, DROP COLUMN c, ADD COLUMN d int DEFAULT 7,
 	// ADD COLUMN e serial.
-	txn = db.Begin(ReadCommitted)
+	txn := db.Begin(ReadCommitted)
 	alt := td.Clone()
 	alt.Name = "t2"
 	alt.Columns = alt.Columns[:2]
@@ -389,16 +380,8 @@ func TestAlterTableAndReopen(t *testing.T) {
 	if alt.Columns[2].ID != 4 || alt.Columns[3].SequenceKey == SequenceAuto {
 		t.Errorf("columns not prepared: %+v", alt.Columns)
 	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
 
-	db, err = Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	txn = db.Begin(ReadCommitted)
+	txn = reopenTestDB(t, db, dir).Begin(ReadCommitted)
 	defer txn.Rollback()
 	got, err := txn.LookupTable(ctx, td.DBID, td.SchemaID, "t2")
 	if err != nil || got == nil {
@@ -427,14 +410,8 @@ func TestAddUniqueBackfill(t *testing.T) {
 	db, _ := openTestDB(t)
 	td := setupTable(t, db)
 	ctx := context.Background()
+	insertCommit(t, db, td, row(int64(1), nil, int64(5)), row(int64(2), nil, int64(5)))
 	txn := db.Begin(ReadCommitted)
-	for i := 1; i <= 2; i++ {
-		if err := txn.InsertRow(ctx, td, row(int64(i), nil, int64(5))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mustCommit(t, txn)
-	txn = db.Begin(ReadCommitted)
 	defer txn.Rollback()
 	alt := td.Clone()
 	alt.Indexes = append(alt.Indexes, IndexDesc{Name: "t_c_key", ColumnIDs: []uint32{3}, Unique: true})
@@ -448,12 +425,8 @@ func TestDropDatabase(t *testing.T) {
 	db, _ := openTestDB(t)
 	td := setupTable(t, db)
 	ctx := context.Background()
+	insertCommit(t, db, td, row(int64(1), "x", nil))
 	txn := db.Begin(ReadCommitted)
-	if err := txn.InsertRow(ctx, td, row(int64(1), "x", nil)); err != nil {
-		t.Fatal(err)
-	}
-	mustCommit(t, txn)
-	txn = db.Begin(ReadCommitted)
 	if err := txn.DropDatabase(ctx, "app"); err != nil {
 		t.Fatal(err)
 	}
@@ -474,5 +447,41 @@ func TestDropDatabase(t *testing.T) {
 	dbs, err := txn.ListDatabases(ctx)
 	if err != nil || len(dbs) != 0 {
 		t.Errorf("ListDatabases %v %v", dbs, err)
+	}
+}
+
+func TestExtensionsAreTransactional(t *testing.T) {
+	db, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	txn := db.Begin(ReadCommitted)
+	if _, err := txn.CreateExtension(ctx, 1, "vector", "0.8.0"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := txn.CreateExtension(ctx, 1, "vector", "0.8.0"); sql.CodeOf(err) != sql.CodeDuplicateObject {
+		t.Fatalf("second create: %v, want 42710", err)
+	}
+	txn.Rollback()
+	txn = db.Begin(ReadCommitted)
+	if d, err := txn.LookupExtension(ctx, 1, "vector"); err != nil || d != nil {
+		t.Fatalf("after rollback: %v %v", d, err)
+	}
+	if _, err := txn.CreateExtension(ctx, 1, "vector", "0.8.0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := txn.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	txn = db.Begin(ReadCommitted)
+	defer txn.Rollback()
+	list, err := txn.ListExtensions(ctx, 1)
+	if err != nil || len(list) != 1 || list[0].Name != "vector" || list[0].Version != "0.8.0" {
+		t.Fatalf("list: %v %v", list, err)
+	}
+	if other, err := txn.ListExtensions(ctx, 2); err != nil || len(other) != 0 {
+		t.Fatalf("other database sees %v (%v)", other, err)
 	}
 }

@@ -12,12 +12,28 @@ import (
 func openTestDB(t *testing.T) (*DB, string) {
 	t.Helper()
 	dir := t.TempDir()
+	return openTestDBAt(t, dir), dir
+}
+
+// openTestDBAt opens the database in dir, closed when the test ends.
+func openTestDBAt(t *testing.T, dir string) *DB {
+	t.Helper()
 	db, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	return db, dir
+	return db
+}
+
+// reopenTestDB closes db cleanly and opens its directory again, as a
+// restart does.
+func reopenTestDB(t *testing.T, db *DB, dir string) *DB {
+	t.Helper()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return openTestDBAt(t, dir)
 }
 
 func mustCommit(t testing.TB, txn *Txn) {
@@ -336,26 +352,14 @@ func TestDeadlock(t *testing.T) {
 }
 
 func TestReopenKeepsCommitted(t *testing.T) {
-	dir := t.TempDir()
-	db, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, dir := openTestDB(t)
 	putCommit(t, db, "kept", "yes")
 	lost := db.Begin(ReadCommitted)
 	if err := lost.Put(context.Background(), []byte("lost"), []byte("yes")); err != nil {
 		t.Fatal(err)
 	}
 	lost.Rollback()
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db2, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
-	txn := db2.Begin(ReadCommitted)
+	txn := reopenTestDB(t, db, dir).Begin(ReadCommitted)
 	defer txn.Rollback()
 	if got := getStr(t, txn, "kept"); got != "yes" {
 		t.Errorf("kept=%q", got)
@@ -379,11 +383,7 @@ func TestUseAfterFinish(t *testing.T) {
 }
 
 func TestSequences(t *testing.T) {
-	dir := t.TempDir()
-	db, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, dir := openTestDB(t)
 	ctx := context.Background()
 	seen := map[int64]bool{}
 	var last int64
@@ -397,14 +397,7 @@ func TestSequences(t *testing.T) {
 		}
 		seen[v], last = true, v
 	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err = Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = reopenTestDB(t, db, dir)
 	v, err := db.NextVal(ctx, "s")
 	if err != nil {
 		t.Fatal(err)

@@ -296,6 +296,8 @@ func (b *builder) planDrop(ds *pg_query.DropStmt) (*plan, error) {
 			}
 			return &listCursor{tag: "DROP TABLE"}, nil
 		}}, nil
+	case pg_query.ObjectType_OBJECT_EXTENSION:
+		return b.planDropExtension(ds)
 	case pg_query.ObjectType_OBJECT_SCHEMA:
 		return &plan{run: func(x *execCtx) (Cursor, error) {
 			for _, o := range ds.Objects {

@@ -31,6 +31,18 @@ func (b *builder) planFrom(items []*pg_query.Node) (node, *scope, error) {
 func (b *builder) planFromItem(it *pg_query.Node) (node, *scope, error) {
 	switch v := it.Node.(type) {
 	case *pg_query.Node_RangeVar:
+		if vt := lookupVirtual(v.RangeVar); vt != nil {
+			alias := v.RangeVar.Relname
+			if v.RangeVar.Alias != nil {
+				alias = v.RangeVar.Alias.Aliasname
+			}
+			cols := make([]colInfo, len(vt.cols))
+			for i, c := range vt.cols {
+				c.table = alias
+				cols[i] = c
+			}
+			return &virtualNode{vt: vt, cols: cols}, &scope{cols: cols}, nil
+		}
 		t, err := b.lookupTable(v.RangeVar)
 		if err != nil {
 			return nil, nil, err

@@ -172,3 +172,22 @@ func TestWritesAndTransactions(t *testing.T) {
 		t.Fatalf("transaction status %c, want I", s.TxStatus())
 	}
 }
+
+func TestExtensionsAndCatalogViews(t *testing.T) {
+	s := testSession(t)
+	steps := []struct{ query, want string }{
+		{`CREATE EXTENSION vector`, "CREATE EXTENSION"},
+		{`CREATE EXTENSION vector`, "ERROR 42710"},
+		{`CREATE EXTENSION IF NOT EXISTS vector`, "CREATE EXTENSION"},
+		{`SELECT extname, extversion FROM pg_extension ORDER BY extname`, "plpgsql|1.0\nvector|0.8.0\nSELECT 2"},
+		{`CREATE EXTENSION nope`, "ERROR 58P01"},
+		{`BEGIN; DROP EXTENSION vector; ROLLBACK`, "BEGIN\nDROP EXTENSION\nROLLBACK"},
+		{`SELECT count(*) FROM pg_catalog.pg_extension WHERE extname = 'vector'`, "1\nSELECT 1"},
+		{`SELECT typname, typarray FROM pg_type WHERE oid = 23`, "int4|1007\nSELECT 1"},
+	}
+	for _, st := range steps {
+		if got := run(t, s, st.query); got != st.want {
+			t.Fatalf("%s\ngot:\n%s\nwant:\n%s", st.query, got, st.want)
+		}
+	}
+}

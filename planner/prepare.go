@@ -207,6 +207,8 @@ func (b *builder) planStatement(n *pg_query.Node) (*plan, error) {
 		return b.planUpdate(v.UpdateStmt)
 	case *pg_query.Node_DeleteStmt:
 		return b.planDelete(v.DeleteStmt)
+	case *pg_query.Node_CreateExtensionStmt:
+		return b.planCreateExtension(v.CreateExtensionStmt)
 	case *pg_query.Node_CopyStmt:
 		return b.planCopy(v.CopyStmt)
 	case *pg_query.Node_TransactionStmt:

@@ -72,6 +72,7 @@ const (
 	CodeQueryCanceled                = "57014"
 	CodeAdminShutdown                = "57P01"
 	CodeProgramLimitExceeded         = "54000"
+	CodeUndefinedFile                = "58P01"
 	CodeBadCopyFileFormat            = "22P04"
 	CodeInternalError                = "XX000"
 	CodeDataCorrupted                = "XX001"

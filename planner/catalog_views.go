@@ -1,0 +1,166 @@
+package planner
+
+import (
+	"fmt"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"github.com/quartzdb/quartzdb/sql"
+)
+
+// The pg_catalog relations are computed per statement from the catalog, one
+// function per relation, and show a session only its own database's
+// objects. PostgreSQL searches pg_catalog before the search path, so an
+// unqualified pg_type means pg_catalog.pg_type here too.
+
+// Fixed OIDs of built-in objects, as PostgreSQL assigns them.
+const (
+	oidPgCatalogNamespace = 11
+	oidPublicNamespace    = 2200
+	oidBootstrapSuperuser = 10
+)
+
+// virtualTable is one pg_catalog relation.
+type virtualTable struct {
+	cols []colInfo
+	rows func(x *execCtx) ([][]sql.Datum, error)
+}
+
+var virtualTables = map[string]*virtualTable{}
+
+func defineVirtual(name string, cols []colInfo, rows func(x *execCtx) ([][]sql.Datum, error)) {
+	for i := range cols {
+		cols[i].table = name
+	}
+	virtualTables[name] = &virtualTable{cols: cols, rows: rows}
+}
+
+func col(name string, t sql.Type) colInfo { return colInfo{name: name, typ: t} }
+
+var (
+	typeOid    = sql.TypeOid
+	typeName   = sql.TypeName
+	typeBool   = sql.TypeBool
+	typeText   = sql.TypeText
+	typeInt2   = sql.TypeInt2
+	typeInt4   = sql.TypeInt4
+	typeChar   = sql.Type{OID: sql.OIDChar, Typmod: -1}
+	typeOidArr = sql.Type{OID: sql.OIDOidArray, Typmod: -1}
+)
+
+func init() {
+	defineVirtual("pg_extension", []colInfo{
+		col("oid", typeOid), col("extname", typeName), col("extowner", typeOid), col("extnamespace", typeOid),
+		col("extrelocatable", typeBool), col("extversion", typeText), col("extconfig", typeOidArr), col("extcondition", sql.Type{OID: sql.OIDTextArray, Typmod: -1}),
+	}, func(x *execCtx) ([][]sql.Datum, error) {
+		exts, err := x.txn.ListExtensions(x.ctx, x.s.db.ID)
+		if err != nil {
+			return nil, fmt.Errorf("list extensions: %w", err)
+		}
+		rows := [][]sql.Datum{{int64(13000), "plpgsql", int64(oidBootstrapSuperuser), int64(oidPgCatalogNamespace), false, "1.0", nil, nil}}
+		for _, e := range exts {
+			rows = append(rows, []sql.Datum{int64(e.ID), e.Name, int64(oidBootstrapSuperuser), int64(oidPublicNamespace), true, e.Version, nil, nil})
+		}
+		return rows, nil
+	})
+	defineVirtual("pg_type", []colInfo{
+		col("oid", typeOid), col("typname", typeName), col("typnamespace", typeOid), col("typowner", typeOid),
+		col("typlen", typeInt2), col("typbyval", typeBool), col("typtype", typeChar), col("typcategory", typeChar),
+		col("typispreferred", typeBool), col("typisdefined", typeBool), col("typdelim", typeChar), col("typrelid", typeOid),
+		col("typelem", typeOid), col("typarray", typeOid), col("typnotnull", typeBool), col("typbasetype", typeOid),
+		col("typtypmod", typeInt4), col("typndims", typeInt4), col("typcollation", typeOid),
+	}, func(x *execCtx) ([][]sql.Datum, error) {
+		var rows [][]sql.Datum
+		for _, ti := range sql.AllTypes() {
+			typtype := "b"
+			if ti.Category == 'P' {
+				typtype = "p"
+			}
+			byval := ti.Len > 0 && ti.Len <= 8
+			var collation int64
+			if ti.Category == 'S' {
+				collation = 100 // "default"
+			}
+			rows = append(rows, []sql.Datum{
+				int64(ti.OID), ti.Name, int64(oidPgCatalogNamespace), int64(oidBootstrapSuperuser),
+				int64(ti.Len), byval, typtype, string(rune(ti.Category)),
+				ti.Preferred, true, ",", int64(0),
+				int64(ti.ElemOID), int64(ti.ArrayOID), false, int64(0),
+				int64(-1), int64(0), collation,
+			})
+		}
+		return rows, nil
+	})
+}
+
+// virtualNode reads a pg_catalog relation.
+type virtualNode struct {
+	vt   *virtualTable
+	cols []colInfo
+}
+
+func (n *virtualNode) columns() []colInfo { return n.cols }
+func (n *virtualNode) open(x *execCtx) (rowIter, error) {
+	rows, err := n.vt.rows(x)
+	if err != nil {
+		return nil, err
+	}
+	return &sliceIter{rows: rows}, nil
+}
+
+// lookupVirtual resolves pg_catalog.name, or an unqualified name that
+// pg_catalog holds.
+func lookupVirtual(rv *pg_query.RangeVar) *virtualTable {
+	if rv.Schemaname != "" && rv.Schemaname != "pg_catalog" {
+		return nil
+	}
+	return virtualTables[rv.Relname]
+}
+
+func (b *builder) planCreateExtension(ce *pg_query.CreateExtensionStmt) (*plan, error) {
+	versions := map[string]string{"vector": "0.8.0", "plpgsql": "1.0"}
+	version, known := versions[ce.Extname]
+	if !known {
+		// PostgreSQL 15's wording, which names the control file it looked for.
+		return nil, sql.Errorf(sql.CodeUndefinedFile, "could not open extension control file \"/usr/share/postgresql/15/extension/%s.control\": No such file or directory", ce.Extname)
+	}
+	return &plan{run: func(x *execCtx) (Cursor, error) {
+		existing, err := x.txn.LookupExtension(x.ctx, x.s.db.ID, ce.Extname)
+		if err != nil {
+			return nil, err
+		}
+		if existing != nil || ce.Extname == "plpgsql" {
+			if ce.IfNotExists {
+				x.s.notice("NOTICE", "42710", "extension \"%s\" already exists, skipping", ce.Extname)
+				return &listCursor{tag: "CREATE EXTENSION"}, nil
+			}
+			return nil, sql.Errorf(sql.CodeDuplicateObject, "extension \"%s\" already exists", ce.Extname)
+		}
+		if _, err := x.txn.CreateExtension(x.ctx, x.s.db.ID, ce.Extname, version); err != nil {
+			return nil, err
+		}
+		return &listCursor{tag: "CREATE EXTENSION"}, nil
+	}}, nil
+}
+
+func (b *builder) planDropExtension(ds *pg_query.DropStmt) (*plan, error) {
+	return &plan{run: func(x *execCtx) (Cursor, error) {
+		for _, o := range ds.Objects {
+			name := o.GetString_().GetSval()
+			existing, err := x.txn.LookupExtension(x.ctx, x.s.db.ID, name)
+			if err != nil {
+				return nil, err
+			}
+			if existing == nil {
+				if ds.MissingOk {
+					x.s.notice("NOTICE", "00000", "extension \"%s\" does not exist, skipping", name)
+					continue
+				}
+				return nil, sql.Errorf(sql.CodeUndefinedObject, "extension \"%s\" does not exist", name)
+			}
+			if err := x.txn.DropExtension(x.ctx, x.s.db.ID, name); err != nil {
+				return nil, err
+			}
+		}
+		return &listCursor{tag: "DROP EXTENSION"}, nil
+	}}, nil
+}

@@ -144,6 +144,10 @@ func ParseBinary(t Type, b []byte) (Datum, error) {
 		return parseJSONText(string(b), t.OID == OIDJSONB)
 	case FamilyArray:
 		return parseBinaryArray(t, b)
+	case FamilyVector:
+		return ParseVectorBinary(b, t.Typmod)
+	case FamilyHalfVec:
+		return ParseHalfVecBinary(b, t.Typmod)
 	}
 	return nil, Errorf(CodeFeatureNotSupported, "no binary input function available for type %s", FormatType(t))
 }
@@ -337,6 +341,10 @@ func AppendBinary(dst []byte, t Type, d Datum) ([]byte, error) {
 			return mismatch()
 		}
 		return appendBinaryArray(dst, t, v)
+	case Vector:
+		return AppendVectorBinary(dst, v), nil
+	case HalfVec:
+		return AppendHalfVecBinary(dst, v), nil
 	case *Record:
 		if v == nil {
 			return mismatch()

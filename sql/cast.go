@@ -256,6 +256,9 @@ func castDatum(d Datum, from, to Type, fo *FormatOptions, explicit bool) (Datum,
 		}
 		return coerceString(to, s, explicit)
 	}
+	if ff == FamilyVector || ff == FamilyHalfVec || tf == FamilyVector || tf == FamilyHalfVec {
+		return castVector(d, from, to, fo)
+	}
 	switch v := d.(type) {
 	case int64:
 		return castFromInt(v, from, to)

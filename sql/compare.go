@@ -86,6 +86,14 @@ func Compare(t Type, a, b Datum) int {
 		if y, ok := b.(*Record); ok && x != nil && y != nil {
 			return compareRecord(x, y)
 		}
+	case Vector:
+		if y, ok := b.(Vector); ok {
+			return compareVector(x, y)
+		}
+	case HalfVec:
+		if y, ok := b.(HalfVec); ok {
+			return compareHalfVec(x, y)
+		}
 	}
 	return cmpInt(int64(datumRank(a)), int64(datumRank(b)))
 }

@@ -17,6 +17,8 @@ package sql
 //	UUID                 FamilyUUID
 //	JSON                 FamilyJSON
 //	*Array               FamilyArray
+//	Vector               FamilyVector ([]float32, pgvector's vector)
+//	HalfVec              FamilyHalfVec ([]uint16 binary16 bits, pgvector's halfvec)
 //
 // Datums are immutable once built: share them, never modify them in place.
 type Datum = any

@@ -88,6 +88,10 @@ func ParseText(t Type, s string, fo *FormatOptions) (Datum, error) {
 		return parseJSONText(s, t.OID == OIDJSONB)
 	case FamilyArray:
 		return parseArray(t, s, fo)
+	case FamilyVector:
+		return ParseVector(s, t.Typmod)
+	case FamilyHalfVec:
+		return ParseHalfVec(s, t.Typmod)
 	}
 	return nil, Errorf(CodeFeatureNotSupported, "cannot read values of type %s from text", FormatType(t))
 }

@@ -77,6 +77,10 @@ func AppendText(dst []byte, t Type, d Datum, fo *FormatOptions) []byte {
 			return dst
 		}
 		return appendRecordText(dst, v, fo)
+	case Vector:
+		return AppendVector(dst, v)
+	case HalfVec:
+		return AppendHalfVec(dst, v)
 	}
 	return fmt.Appendf(dst, "%v", d)
 }

@@ -53,6 +53,9 @@ var typeTable = []TypeInfo{
 	{OID: OIDAny, Name: "any", SQLName: `"any"`, Family: FamilyUnknown, Len: 4, Category: 'P'},
 	{OID: OIDAnyElement, Name: "anyelement", SQLName: "anyelement", Family: FamilyUnknown, Len: 4, Category: 'P'},
 	{OID: OIDAnyArray, Name: "anyarray", SQLName: "anyarray", Family: FamilyArray, Len: -1, Category: 'P'},
+	// pgvector's types, built in (see vector.go).
+	{OID: OIDVector, Name: "vector", SQLName: "vector", Family: FamilyVector, Len: -1, Category: 'U', ArrayOID: OIDVectorArray},
+	{OID: OIDHalfVec, Name: "halfvec", SQLName: "halfvec", Family: FamilyHalfVec, Len: -1, Category: 'U', ArrayOID: OIDHalfVecArray},
 }
 
 var (
@@ -220,6 +223,10 @@ func FormatType(t Type) string {
 		if mod >= 0 {
 			base := strings.SplitN(ti.SQLName, " ", 2)
 			return base[0] + "(" + itoa(int64(mod)) + ") " + base[1]
+		}
+	case OIDVector, OIDHalfVec:
+		if mod >= 0 {
+			return ti.SQLName + "(" + itoa(int64(mod)) + ")"
 		}
 	case OIDInterval:
 		if mod >= 0 {

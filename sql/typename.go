@@ -155,6 +155,8 @@ func typmodFor(ti *TypeInfo, mods []int64) (int32, *Error) {
 			p = 6
 		}
 		return int32(p), nil
+	case OIDVector, OIDHalfVec:
+		return vectorTypmod(ti.Name, mods)
 	case OIDInterval:
 		rng, prec := int64(intervalFullRange), int64(intervalFullPrecision)
 		switch len(mods) {

@@ -118,6 +118,8 @@ const (
 	FamilyArray                     // *Array
 	FamilyVoid                      // nil
 	FamilyRecord                    // *Record
+	FamilyVector                    // Vector (pgvector's vector)
+	FamilyHalfVec                   // HalfVec (pgvector's halfvec)
 )
 
 // TypeInfo is the static description of a base type, as pg_type holds it.

@@ -144,6 +144,20 @@ func AppendKeyDatum(b []byte, d sql.Datum) ([]byte, error) {
 			}
 		}
 		return append(b, 0x00), nil
+	case sql.Vector:
+		// 0x01 before each element, 0x00 at the end: a prefix sorts first,
+		// as in pgvector's vector_cmp; -0 and 0 are one key, as they are equal.
+		for _, f := range v {
+			b = append(b, 0x01)
+			b = binary.BigEndian.AppendUint64(b, floatKeyBits(float64(f)))
+		}
+		return append(b, 0x00), nil
+	case sql.HalfVec:
+		for _, h := range v {
+			b = append(b, 0x01)
+			b = binary.BigEndian.AppendUint64(b, floatKeyBits(float64(sql.HalfToFloat32(h))))
+		}
+		return append(b, 0x00), nil
 	default:
 		return nil, fmt.Errorf("storage: cannot use %T in a key", d)
 	}

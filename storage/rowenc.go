@@ -34,6 +34,8 @@ const (
 	tagUUID
 	tagJSON
 	tagArray
+	tagVector  // uvarint dim, then dim float32 bits little-endian
+	tagHalfVec // uvarint dim, then dim binary16 bits little-endian
 )
 
 var errCorruptValue = errors.New("storage: corrupt encoded value")
@@ -85,6 +87,18 @@ func appendValue(b []byte, d sql.Datum) ([]byte, error) {
 			if b, err = appendValue(b, e); err != nil {
 				return nil, err
 			}
+		}
+		return b, nil
+	case sql.Vector:
+		b = binary.AppendUvarint(append(b, tagVector), uint64(len(v)))
+		for _, f := range v {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(f))
+		}
+		return b, nil
+	case sql.HalfVec:
+		b = binary.AppendUvarint(append(b, tagHalfVec), uint64(len(v)))
+		for _, h := range v {
+			b = binary.LittleEndian.AppendUint16(b, h)
 		}
 		return b, nil
 	default:
@@ -243,6 +257,34 @@ func (d *valueDecoder) value() (sql.Datum, error) {
 		}
 		d.depth--
 		return arr, nil
+	case tagVector:
+		n, err := d.uvarint()
+		if err != nil || n > uint64(len(d.b))/4 {
+			return nil, errCorruptValue
+		}
+		raw, err := d.take(4 * n)
+		if err != nil {
+			return nil, err
+		}
+		v := make(sql.Vector, n)
+		for i := range v {
+			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+		}
+		return v, nil
+	case tagHalfVec:
+		n, err := d.uvarint()
+		if err != nil || n > uint64(len(d.b))/2 {
+			return nil, errCorruptValue
+		}
+		raw, err := d.take(2 * n)
+		if err != nil {
+			return nil, err
+		}
+		v := make(sql.HalfVec, n)
+		for i := range v {
+			v[i] = binary.LittleEndian.Uint16(raw[2*i:])
+		}
+		return v, nil
 	default:
 		return nil, errCorruptValue
 	}

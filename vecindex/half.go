@@ -6,28 +6,35 @@ import "math"
 // is representable), as pgvector's HalfToFloat4: subnormals are normalised,
 // infinities kept, NaNs quieted with their payload.
 func Float16ToFloat32(h uint16) float32 {
+	// Normal numbers take the short path, small enough to inline into the
+	// portable half kernels; zero, subnormals, Inf and NaN take the rest.
+	if exp := h & 0x7c00; exp != 0 && exp != 0x7c00 {
+		return math.Float32frombits(uint32(h&0x8000)<<16 | (uint32(h&0x7fff)+(127-15)<<10)<<13)
+	}
+	return float16Special(h)
+}
+
+// float16Special widens zero, subnormal, infinite and NaN halves.
+func float16Special(h uint16) float32 {
 	sign := uint32(h&0x8000) << 16
 	exp := uint32(h>>10) & 0x1f
 	man := uint32(h & 0x3ff)
-	switch exp {
-	case 0x1f:
+	if exp == 0x1f {
 		if man == 0 {
 			return math.Float32frombits(sign | 0x7f800000)
 		}
 		return math.Float32frombits(sign | 0x7fc00000 | man<<13)
-	case 0:
-		if man == 0 {
-			return math.Float32frombits(sign)
-		}
-		// Subnormal: shift the leading 1 into the implicit bit.
-		e := uint32(127 - 14)
-		for man&0x400 == 0 {
-			man <<= 1
-			e--
-		}
-		return math.Float32frombits(sign | e<<23 | (man&0x3ff)<<13)
 	}
-	return math.Float32frombits(sign | (exp+127-15)<<23 | man<<13)
+	if man == 0 {
+		return math.Float32frombits(sign)
+	}
+	// Subnormal: shift the leading 1 into the implicit bit.
+	e := uint32(127 - 14)
+	for man&0x400 == 0 {
+		man <<= 1
+		e--
+	}
+	return math.Float32frombits(sign | e<<23 | (man&0x3ff)<<13)
 }
 
 // Float32ToFloat16 narrows a float32 to IEEE binary16 bits, rounding to

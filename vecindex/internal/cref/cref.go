@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Package cref is the C reference for vecindex's benchmarks: pgvector's
 // float32 L2 loop compiled by gcc with -O3 -march=native (plus the
 // reassociation flags pgvector's Makefile adds, -fassociative-math
@@ -45,6 +47,9 @@ l2_squared_loop(int dim, const float *ax, const float *bx, long reps)
 import "C"
 
 import "unsafe"
+
+// Available reports whether the C reference was compiled in (it needs cgo).
+const Available = true
 
 // L2SquaredLoop returns the sum of reps evaluations of the squared L2
 // distance between a and b[:len(a)], computed in C. It returns 0 for empty

@@ -21,6 +21,7 @@ func evFuncTable() map[string][]*overload {
 		evRegisterTimeFuncs()
 		evRegisterJSONFuncs()
 		evRegisterArrayFuncs()
+		evRegisterCatalogFuncs()
 	})
 	return evFuncs
 }

@@ -157,3 +157,48 @@ func isPgvectorType(ti TypeInfo) bool {
 	}
 	return false
 }
+
+// TestCatalogTypeFuncs runs to_regtype and format_type on PostgreSQL and
+// on QuartzDB's evaluator and compares the text they print.
+func TestCatalogTypeFuncs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL cluster")
+	}
+	conn := startPostgres(t)
+	ctx := context.Background()
+	for _, e := range []string{
+		"to_regtype('integer')", "to_regtype('no_such_type')", "to_regtype('text[]')::oid",
+		"to_regtype('pg_catalog.varchar')", "to_regtype(NULL)",
+		"format_type(1043, 20)", "format_type(1042, NULL)", "format_type(1042, -1)", "format_type(NULL, 3)",
+		"format_type(1700, 655366)", "format_type(999999, -1)", "format_type(1184, 3)",
+	} {
+		want, wantNull := "", false
+		var s *string
+		if err := conn.QueryRow(ctx, "SELECT ("+e+")::text").Scan(&s); err != nil {
+			t.Fatalf("postgres %s: %v", e, err)
+		}
+		if s == nil {
+			wantNull = true
+		} else {
+			want = *s
+		}
+		got, null, _, err := evOurs("(" + e + ")::text")
+		if err != nil {
+			t.Errorf("%s: %v", e, err)
+			continue
+		}
+		if got != want || null != wantNull {
+			t.Errorf("%s = %q (null %v), postgres says %q (null %v)", e, got, null, want, wantNull)
+		}
+	}
+	for _, c := range []struct{ e, want string }{
+		{"format_type(to_regtype('vector'), 3)", "vector(3)"},
+		{"format_type(to_regtype('halfvec'), -1)", "halfvec"},
+		{"to_regtype('_vector')::oid", "8501"},
+	} {
+		got, _, _, err := evOurs(c.e + "::text")
+		if err != nil || got != c.want {
+			t.Errorf("%s = %q, %v; want %q", c.e, got, err, c.want)
+		}
+	}
+}

@@ -14,9 +14,19 @@ type pebbleKV struct {
 	db *pebble.DB
 }
 
+// BlockCacheSize is the capacity of each store's Pebble block cache, which
+// holds uncompressed blocks. Pebble's default (8 MiB) makes every scan of a
+// table larger than that decompress it again; vector tables are hundreds of
+// megabytes and exact kNN scans them whole. The cache fills lazily, so a
+// small database costs only what it uses.
+var BlockCacheSize int64 = 1 << 30
+
 // openPebble opens (creating if needed) the Pebble store in dir.
 func openPebble(dir string) (*pebbleKV, error) {
-	db, err := pebble.Open(dir, &pebble.Options{Logger: quietLogger{}})
+	cache := pebble.NewCache(BlockCacheSize)
+	// The DB takes its own reference; ours goes when Open returns.
+	defer cache.Unref()
+	db, err := pebble.Open(dir, &pebble.Options{Logger: quietLogger{}, Cache: cache})
 	if err != nil {
 		return nil, fmt.Errorf("open pebble at %s: %w", dir, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/quartzdb/quartzdb/sql"
@@ -39,6 +40,10 @@ const (
 )
 
 var errCorruptValue = errors.New("storage: corrupt encoded value")
+
+// nativeLittleEndian reports whether this machine stores a float32 as the
+// row encoding does (little-endian), so vectors decode with one copy.
+var nativeLittleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // appendValue appends the self-describing encoding of d.
 func appendValue(b []byte, d sql.Datum) ([]byte, error) {
@@ -267,6 +272,12 @@ func (d *valueDecoder) value() (sql.Datum, error) {
 			return nil, err
 		}
 		v := make(sql.Vector, n)
+		if nativeLittleEndian && n > 0 {
+			// The stored layout is the in-memory one: one copy, no loop
+			// (exact kNN decodes every row of the table).
+			copy(unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*n), raw)
+			return v, nil
+		}
 		for i := range v {
 			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
 		}

@@ -67,7 +67,7 @@ func (c *CopyIn) AddRow(ctx context.Context, values []sql.Datum) error {
 	if err := checkRow(c.x, c.table, row); err != nil {
 		return err
 	}
-	if err := c.x.txn.InsertRow(ctx, c.table, row); err != nil {
+	if err := c.x.insertRow(c.table, row); err != nil {
 		return err
 	}
 	c.count++

@@ -416,7 +416,7 @@ func (b *builder) planOnConflict(occ *pg_query.OnConflictClause, t *storage.Tabl
 				ids = append(ids, t.Columns[pos].ID)
 			}
 			for i := range t.Indexes {
-				if sameIDSet(t.Indexes[i].ColumnIDs, ids) {
+				if t.Indexes[i].Unique && sameIDSet(t.Indexes[i].ColumnIDs, ids) {
 					oc.arbiter = &t.Indexes[i]
 				}
 			}
@@ -465,7 +465,7 @@ func sameIDSet(a, b []uint32) bool {
 // written (nil when nothing was).
 func (oc *onConflict) insert(x *execCtx, t *storage.TableDesc, row []sql.Datum) ([]sql.Datum, error) {
 	if oc.action == pg_query.OnConflictAction_ONCONFLICT_NONE || oc.action == pg_query.OnConflictAction_ON_CONFLICT_ACTION_UNDEFINED {
-		if err := x.txn.InsertRow(x.ctx, t, row); err != nil {
+		if err := x.insertRow(t, row); err != nil {
 			return nil, err
 		}
 		return row, nil
@@ -476,7 +476,7 @@ func (oc *onConflict) insert(x *execCtx, t *storage.TableDesc, row []sql.Datum) 
 			return nil, err
 		}
 		if existing == nil {
-			err := x.txn.InsertRow(x.ctx, t, row)
+			err := x.insertRow(t, row)
 			if sql.CodeOf(err) == sql.CodeUniqueViolation {
 				continue // a concurrent insert won the race: look again
 			}
@@ -511,7 +511,7 @@ func (oc *onConflict) insert(x *execCtx, t *storage.TableDesc, row []sql.Datum) 
 		if err := checkRow(x, t, newRow); err != nil {
 			return nil, err
 		}
-		if err := x.txn.UpdateRow(x.ctx, t, latest, newRow); err != nil {
+		if err := x.updateRow(t, latest, newRow); err != nil {
 			return nil, err
 		}
 		return newRow, nil
@@ -524,7 +524,7 @@ func (oc *onConflict) insert(x *execCtx, t *storage.TableDesc, row []sql.Datum) 
 func (oc *onConflict) findConflict(x *execCtx, t *storage.TableDesc, row []sql.Datum) ([]sql.Datum, error) {
 	for i := range t.Indexes {
 		idx := &t.Indexes[i]
-		if oc.arbiter != nil && idx.ID != oc.arbiter.ID {
+		if !idx.Unique || oc.arbiter != nil && idx.ID != oc.arbiter.ID {
 			continue
 		}
 		vals := make([]sql.Datum, len(idx.ColumnIDs))

@@ -144,7 +144,7 @@ func (b *builder) planUpdate(up *pg_query.UpdateStmt) (*plan, error) {
 			if err := checkRow(x, t, newRow); err != nil {
 				return nil, err
 			}
-			if err := x.txn.UpdateRow(x.ctx, t, latest, newRow); err != nil {
+			if err := x.updateRow(t, latest, newRow); err != nil {
 				return nil, err
 			}
 			done[rowKey(t, newRow)] = true
@@ -201,7 +201,7 @@ func (b *builder) planDelete(del *pg_query.DeleteStmt) (*plan, error) {
 				continue
 			}
 			done[key] = true
-			if err := x.txn.DeleteRow(x.ctx, t, latest); err != nil {
+			if err := x.deleteRow(t, latest); err != nil {
 				return nil, err
 			}
 			count++

@@ -220,7 +220,14 @@ func (b *builder) planStatement(n *pg_query.Node) (*plan, error) {
 	case *pg_query.Node_CreateStmt:
 		return b.planCreateTable(v.CreateStmt)
 	case *pg_query.Node_DropStmt:
+		if v.DropStmt.RemoveType == pg_query.ObjectType_OBJECT_INDEX {
+			return b.planDropIndex(v.DropStmt)
+		}
 		return b.planDrop(v.DropStmt)
+	case *pg_query.Node_IndexStmt:
+		return b.planCreateIndex(v.IndexStmt)
+	case *pg_query.Node_ReindexStmt:
+		return b.planReindex(v.ReindexStmt)
 	case *pg_query.Node_TruncateStmt:
 		return b.planTruncate(v.TruncateStmt)
 	case *pg_query.Node_AlterTableStmt:

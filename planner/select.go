@@ -144,6 +144,7 @@ func (b *builder) planLimit(n node, sel *pg_query.SelectStmt) (node, error) {
 	}
 	if sn, ok := n.(*sortNode); ok && lim != nil {
 		sn.limit, sn.offset = lim, off
+		useVectorIndex(sn)
 	}
 	return &limitNode{in: n, limit: lim, offset: off}, nil
 }

@@ -18,12 +18,13 @@ const DefaultDatabase = "quartz"
 // Engine is shared by every session of a server.
 type Engine struct {
 	store  *storage.DB
-	nextID atomic.Uint32 // backend pids handed to sessions, for pg_backend_pid()
+	vec    *vectorIndexes // loaded HNSW graphs, shared by every session
+	nextID atomic.Uint32  // backend pids handed to sessions, for pg_backend_pid()
 }
 
 // NewEngine returns an engine over an open store.
 func NewEngine(store *storage.DB) *Engine {
-	return &Engine{store: store}
+	return &Engine{store: store, vec: newVectorIndexes(store)}
 }
 
 // Bootstrap initialises an empty store with the default database; it is a
@@ -53,12 +54,15 @@ func Bootstrap(ctx context.Context, store *storage.DB) error {
 // Session is one client's SQL state: its database, settings, and the
 // transaction in progress. It is used by one goroutine at a time.
 type Session struct {
-	eng      *Engine
-	opts     SessionOptions
-	db       *storage.DatabaseDesc
-	settings *sessionSettings
-	format   *sql.FormatOptions
-	pid      uint32
+	eng *Engine
+	// vecChanges are the open transaction's effects on HNSW graphs,
+	// settled at commit or rollback.
+	vecChanges []vecChange
+	opts       SessionOptions
+	db         *storage.DatabaseDesc
+	settings   *sessionSettings
+	format     *sql.FormatOptions
+	pid        uint32
 
 	// txn is the open transaction, nil between transactions.
 	txn *storage.Txn
@@ -242,8 +246,10 @@ func (s *Session) commit(ctx context.Context) error {
 	s.endTxn()
 	if err := txn.Commit(ctx); err != nil {
 		txn.Rollback()
+		s.settleVectorChanges(false)
 		return err
 	}
+	s.settleVectorChanges(true)
 	return nil
 }
 
@@ -255,6 +261,7 @@ func (s *Session) rollback() {
 	txn := s.txn
 	s.endTxn()
 	txn.Rollback()
+	s.settleVectorChanges(false)
 }
 
 // EndImplicit commits the implicit transaction at Sync or at the end of a

@@ -77,6 +77,10 @@ func init() {
 		{name: "xmloption", def: "content"},
 		{name: "join_collapse_limit", def: "8"},
 		{name: "work_mem", def: "4MB"},
+		// pgvector's, which it defines when loaded (always, here).
+		{name: "hnsw.ef_search", def: "40", check: checkIntRange(1, 1000)},
+		{name: "hnsw.iterative_scan", def: "off", check: oneOf("off", "relaxed_order", "strict_order")},
+		{name: "hnsw.max_scan_tuples", def: "20000", check: checkIntRange(1, 2147483647)},
 	} {
 		defineSetting(s)
 	}
@@ -207,10 +211,18 @@ func checkIntRange(lo, hi int) func(string) (string, error) {
 			return "", fmt.Errorf("requires an integer value")
 		}
 		if n < lo || n > hi {
-			return "", fmt.Errorf("%d is outside the valid range (%d .. %d)", n, lo, hi)
+			return "", &outOfRangeError{n: n, lo: lo, hi: hi}
 		}
 		return strconv.Itoa(n), nil
 	}
+}
+
+// outOfRangeError is an integer setting outside its bounds, which
+// PostgreSQL reports in its own wording.
+type outOfRangeError struct{ n, lo, hi int }
+
+func (e *outOfRangeError) Error() string {
+	return fmt.Sprintf("%d is outside the valid range (%d .. %d)", e.n, e.lo, e.hi)
 }
 
 // checkDuration accepts milliseconds or a number with a unit ('5s', '1min').
@@ -294,6 +306,9 @@ func (ss *sessionSettings) set(name, value string) error {
 	}
 	if def.check != nil {
 		norm, err := def.check(value)
+		if r, ok := err.(*outOfRangeError); ok {
+			return sql.Errorf(sql.CodeInvalidParameterValue, "%d is outside the valid range for parameter \"%s\" (%d .. %d)", r.n, def.name, r.lo, r.hi)
+		}
 		if err != nil {
 			return sql.Errorf(sql.CodeInvalidParameterValue, "invalid value for parameter \"%s\": \"%s\"", def.name, value).WithDetail("%s", err.Error())
 		}

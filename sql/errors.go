@@ -60,6 +60,7 @@ const (
 	CodeAmbiguousColumn              = "42702"
 	CodeAmbiguousFunction            = "42725"
 	CodeDatatypeMismatch             = "42804"
+	CodeDependentObjectsStillExist   = "2BP01"
 	CodeWrongObjectType              = "42809"
 	CodeGroupingError                = "42803"
 	CodeInvalidColumnReference       = "42P10"

@@ -18,11 +18,21 @@ func Conjuncts(e Expr) []Expr {
 
 // EqualityOperands returns the two sides of an "=" comparison.
 func EqualityOperands(e Expr) (l, r Expr, ok bool) {
-	c, isCall := e.(*callExpr)
-	if !isCall || !c.op || c.name != "=" || len(c.args) != 2 {
+	op, l, r, ok := BinaryOperands(e)
+	if !ok || op != "=" {
 		return nil, nil, false
 	}
-	return c.args[0], c.args[1], true
+	return l, r, true
+}
+
+// BinaryOperands returns the operator name and the two sides of a binary
+// operator expression (the planner looks for "embedding <-> $1").
+func BinaryOperands(e Expr) (op string, l, r Expr, ok bool) {
+	c, isCall := e.(*callExpr)
+	if !isCall || !c.op || len(c.args) != 2 {
+		return "", nil, nil, false
+	}
+	return c.name, c.args[0], c.args[1], true
 }
 
 // ReferencesColumns reports whether e may read the current row. Nodes

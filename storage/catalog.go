@@ -68,14 +68,27 @@ type ColumnDesc struct {
 	Missing sql.Datum
 }
 
-// IndexDesc describes a unique index (or the primary key).
+// IndexDesc describes an index: the primary key, a unique index, a plain
+// btree index, or a vector index (Method "hnsw") that storage records but
+// whose graph the planner keeps (storage writes no entries for it).
 type IndexDesc struct {
 	ID        uint32
 	Name      string
 	ColumnIDs []uint32
 	Unique    bool
 	Primary   bool
+	// Method is the access method: "" or "btree", or "hnsw".
+	Method string `json:",omitempty"`
+	// OpClasses names each column's operator class ("vector_l2_ops"), empty
+	// for the type's default.
+	OpClasses []string `json:",omitempty"`
+	// Options are the WITH (...) storage parameters, e.g. m and
+	// ef_construction for hnsw.
+	Options map[string]int64 `json:",omitempty"`
 }
+
+// IsVector reports whether ix is a vector index maintained outside storage.
+func (ix *IndexDesc) IsVector() bool { return ix.Method == "hnsw" }
 
 // HasHiddenRowID reports whether the table has no primary key, so its rows
 // carry a trailing hidden row id.
@@ -631,8 +644,11 @@ func (t *Txn) UpdateTable(ctx context.Context, td *TableDesc) error {
 	return nil
 }
 
-// backfillIndex writes the entries of a new unique index for every row.
+// backfillIndex writes the entries of a new index for every row.
 func (t *Txn) backfillIndex(ctx context.Context, td *TableDesc, ix *IndexDesc) error {
+	if ix.IsVector() {
+		return nil
+	}
 	it, err := t.ScanTable(ctx, td)
 	if err != nil {
 		return err

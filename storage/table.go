@@ -77,6 +77,25 @@ func indexKey(td *TableDesc, ix *IndexDesc, vals []sql.Datum) ([]byte, error) {
 	return b, nil
 }
 
+// plainIndexKey is the entry key of a non-unique index: the column values
+// then the primary key suffix, so equal values of different rows are
+// different keys and need no lock. Vector indexes and rows with a NULL in
+// an index column have none (ok is false).
+func plainIndexKey(td *TableDesc, ix *IndexDesc, row []sql.Datum, pk []byte) ([]byte, bool, error) {
+	if ix.IsVector() {
+		return nil, false, nil
+	}
+	vals, ok := indexVals(td, ix, row)
+	if !ok {
+		return nil, false, nil
+	}
+	k, err := indexKey(td, ix, vals)
+	if err != nil {
+		return nil, false, err
+	}
+	return append(k, pk...), true, nil
+}
+
 // uniqueViolation builds PostgreSQL's 23505 error for ix and vals.
 func uniqueViolation(td *TableDesc, ix *IndexDesc, vals []sql.Datum) error {
 	names := make([]string, len(ix.ColumnIDs))
@@ -98,6 +117,13 @@ func uniqueViolation(td *TableDesc, ix *IndexDesc, vals []sql.Datum) error {
 // when the latest committed state or this transaction's writes hold the
 // same values for another row.
 func (t *Txn) putIndexEntry(ctx context.Context, td *TableDesc, ix *IndexDesc, row []sql.Datum, pk []byte) error {
+	if !ix.Unique {
+		k, ok, err := plainIndexKey(td, ix, row, pk)
+		if !ok || err != nil {
+			return err
+		}
+		return t.Put(ctx, k, nil)
+	}
 	e, err := t.lockIndexEntry(ctx, td, ix, row)
 	if err != nil || e == nil {
 		return err
@@ -110,6 +136,13 @@ func (t *Txn) putIndexEntry(ctx context.Context, td *TableDesc, ix *IndexDesc, r
 
 // deleteIndexEntry removes ix's entry for row if it points at pk.
 func (t *Txn) deleteIndexEntry(ctx context.Context, td *TableDesc, ix *IndexDesc, row []sql.Datum, pk []byte) error {
+	if !ix.Unique {
+		k, ok, err := plainIndexKey(td, ix, row, pk)
+		if !ok || err != nil {
+			return err
+		}
+		return t.Delete(ctx, k)
+	}
 	e, err := t.lockIndexEntry(ctx, td, ix, row)
 	if err != nil || e == nil {
 		return err
@@ -176,52 +209,62 @@ func checkNotNull(td *TableDesc, row []sql.Datum) error {
 // against the latest committed state under key locks, so concurrent
 // inserters of the same key serialise and the second gets 23505.
 func (t *Txn) InsertRow(ctx context.Context, td *TableDesc, row []sql.Datum) error {
+	_, err := t.InsertRowStored(ctx, td, row)
+	return err
+}
+
+// InsertRowStored is InsertRow returning the row as stored: with its hidden
+// row id appended when the table has no primary key.
+func (t *Txn) InsertRowStored(ctx context.Context, td *TableDesc, row []sql.Datum) ([]sql.Datum, error) {
 	if err := t.check(); err != nil {
-		return err
+		return nil, err
 	}
 	if len(row) != len(td.Columns) {
-		return fmt.Errorf("storage: insert into %q: %d values for %d columns", td.Name, len(row), len(td.Columns))
+		return nil, fmt.Errorf("storage: insert into %q: %d values for %d columns", td.Name, len(row), len(td.Columns))
 	}
 	if err := checkNotNull(td, row); err != nil {
-		return err
+		return nil, err
 	}
 	if td.HasHiddenRowID() {
 		id, err := t.db.NextVal(ctx, rowIDSequenceKey(td.ID))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		row = append(row[:len(row):len(row)], id)
 	}
 	pk, err := rowKeySuffix(td, row)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	val, err := encodeRow(td.Columns, row)
 	if err != nil {
-		return fmt.Errorf("insert into %q: %w", td.Name, err)
+		return nil, fmt.Errorf("insert into %q: %w", td.Name, err)
 	}
 	k := rowKey(td, pk)
 	if err := t.Lock(ctx, k); err != nil {
-		return err
+		return nil, err
 	}
 	if _, exists, err := t.getLatest(k); err != nil {
-		return err
+		return nil, err
 	} else if exists {
 		if ix := td.PrimaryIndex(); ix != nil {
 			vals, _ := indexVals(td, ix, row)
-			return uniqueViolation(td, ix, vals)
+			return nil, uniqueViolation(td, ix, vals)
 		}
-		return sql.Errorf(sql.CodeUniqueViolation, "duplicate key value violates unique constraint \"%s_pkey\"", td.Name)
+		return nil, sql.Errorf(sql.CodeUniqueViolation, "duplicate key value violates unique constraint \"%s_pkey\"", td.Name)
 	}
 	for i := range td.Indexes {
 		if td.Indexes[i].Primary {
 			continue
 		}
 		if err := t.putIndexEntry(ctx, td, &td.Indexes[i], row, pk); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return t.putLocked(ctx, k, val)
+	if err := t.putLocked(ctx, k, val); err != nil {
+		return nil, err
+	}
+	return row, nil
 }
 
 func (t *Txn) decodeStored(td *TableDesc, key, val []byte) ([]sql.Datum, error) {
@@ -577,4 +620,32 @@ func quoteIdent(s string) string {
 		return s
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// RowIdentity returns what identifies row across versions: its primary key
+// values as GetRowByPK takes them (the hidden row id for a table without a
+// primary key) and their key encoding, which is equal for equal keys.
+func RowIdentity(td *TableDesc, row []sql.Datum) ([]sql.Datum, string, error) {
+	enc, err := rowKeySuffix(td, row)
+	if err != nil {
+		return nil, "", err
+	}
+	if td.HasHiddenRowID() {
+		return []sql.Datum{row[len(td.Columns)]}, string(enc), nil
+	}
+	pk := make([]sql.Datum, len(td.PrimaryKey))
+	for j, cid := range td.PrimaryKey {
+		pk[j] = row[td.ColumnIndex(cid)]
+	}
+	return pk, string(enc), nil
+}
+
+// IndexByID returns the table's index with that id, or nil.
+func (t *TableDesc) IndexByID(id uint32) *IndexDesc {
+	for i := range t.Indexes {
+		if t.Indexes[i].ID == id {
+			return &t.Indexes[i]
+		}
+	}
+	return nil
 }

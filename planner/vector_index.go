@@ -1,0 +1,610 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/quartzdb/quartzdb/sql"
+	"github.com/quartzdb/quartzdb/storage"
+	"github.com/quartzdb/quartzdb/vecindex"
+)
+
+// vector_index.go keeps the HNSW graphs of hnsw indexes. The table in
+// Pebble is the source of truth; a graph is a derived, in-memory
+// structure that hands out candidates, which the scan then reads from the
+// table under the statement's snapshot (so a candidate that is invisible,
+// deleted or changed is dropped or re-ranked by its real distance).
+//
+// Graph node ids are not primary keys: every written version of a row's
+// vector gets a fresh node id, so an UPDATE that is not yet committed does
+// not move the row for other transactions. At commit the row's older nodes
+// are deleted; at rollback the transaction's own nodes are.
+//
+// A graph is built from the table the first time it is needed after a
+// start (or by CREATE INDEX / REINDEX); writes keep it current after that.
+
+// vectorIndexes is the engine-wide set of loaded graphs.
+type vectorIndexes struct {
+	store *storage.DB
+	mu    sync.Mutex
+	byKey map[[2]uint32]*hnswGraph // (table id, index id)
+}
+
+func newVectorIndexes(store *storage.DB) *vectorIndexes {
+	return &vectorIndexes{store: store, byKey: map[[2]uint32]*hnswGraph{}}
+}
+
+// hnswGraph is one index's graph and the map from its nodes to rows.
+type hnswGraph struct {
+	tableID, indexID uint32
+	col              int    // the indexed column's position in a row
+	op               string // the distance operator the opclass serves
+	g                *vecindex.Index
+
+	mu     sync.Mutex
+	nextID uint64
+	rows   map[uint64]nodeRow         // node id → row identity
+	nodes  map[string]map[uint64]bool // encoded primary key → its node ids
+	loaded chan struct{}              // closed when the initial build ends
+	err    error                      // the initial build's error
+}
+
+// nodeRow identifies the row a node was inserted for.
+type nodeRow struct {
+	pk  []sql.Datum
+	key string
+}
+
+// metricFor maps an opclass's operator to the graph's metric.
+func metricFor(op string) vecindex.Metric {
+	switch op {
+	case "<#>":
+		return vecindex.MetricIP
+	case "<=>":
+		return vecindex.MetricCosine
+	case "<+>":
+		return vecindex.MetricL1
+	}
+	return vecindex.MetricL2
+}
+
+// indexedVector converts a vector or halfvec datum to the float32 slice the
+// graph holds; ok is false for NULL, and for a zero vector under cosine
+// (pgvector indexes neither).
+func indexedVector(d sql.Datum, op string) ([]float32, bool) {
+	var v []float32
+	switch x := d.(type) {
+	case sql.Vector:
+		v = x
+	case sql.HalfVec:
+		v = make([]float32, len(x))
+		for i, h := range x {
+			v[i] = sql.HalfToFloat32(h)
+		}
+	default:
+		return nil, false
+	}
+	if op == "<=>" {
+		for _, f := range v {
+			if f != 0 {
+				return v, true
+			}
+		}
+		return nil, false
+	}
+	return v, true
+}
+
+// newGraph makes the empty graph of index ix on table t.
+func newGraph(t *storage.TableDesc, ix *storage.IndexDesc) (*hnswGraph, error) {
+	pos := t.ColumnIndex(ix.ColumnIDs[0])
+	if pos < 0 {
+		return nil, fmt.Errorf("hnsw index %q: column %d missing", ix.Name, ix.ColumnIDs[0])
+	}
+	op := hnswOpClasses[ix.OpClasses[0]].op
+	g, err := vecindex.New(vecindex.Config{
+		Dim:            int(t.Columns[pos].Type.Typmod),
+		Metric:         metricFor(op),
+		M:              int(ix.Options["m"]),
+		EfConstruction: int(ix.Options["ef_construction"]),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hnsw index %q: %w", ix.Name, err)
+	}
+	return &hnswGraph{
+		tableID: t.ID, indexID: ix.ID, col: pos, op: op, g: g,
+		rows: map[uint64]nodeRow{}, nodes: map[string]map[uint64]bool{},
+		loaded: make(chan struct{}),
+	}, nil
+}
+
+// add inserts a node for row's vector and returns its id (0: not indexed).
+func (h *hnswGraph) add(t *storage.TableDesc, row []sql.Datum) (uint64, error) {
+	v, ok := indexedVector(row[h.col], h.op)
+	if !ok {
+		return 0, nil
+	}
+	pk, key, err := storage.RowIdentity(t, row)
+	if err != nil {
+		return 0, err
+	}
+	h.mu.Lock()
+	h.nextID++
+	id := h.nextID
+	h.rows[id] = nodeRow{pk: pk, key: key}
+	if h.nodes[key] == nil {
+		h.nodes[key] = map[uint64]bool{}
+	}
+	h.nodes[key][id] = true
+	h.mu.Unlock()
+	if err := h.g.Insert(id, v); err != nil {
+		h.forget(id)
+		return 0, fmt.Errorf("hnsw insert: %w", err)
+	}
+	return id, nil
+}
+
+// forget deletes node id from the graph and the maps.
+func (h *hnswGraph) forget(id uint64) {
+	h.g.Delete(id)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r, ok := h.rows[id]
+	if !ok {
+		return
+	}
+	delete(h.rows, id)
+	if set := h.nodes[r.key]; set != nil {
+		delete(set, id)
+		if len(set) == 0 {
+			delete(h.nodes, r.key)
+		}
+	}
+}
+
+// forgetRowExcept deletes every node of the row with encoded key key but
+// the ones in keep (the committing transaction's own new version).
+func (h *hnswGraph) forgetRowExcept(key string, keep map[uint64]bool) {
+	h.mu.Lock()
+	var drop []uint64
+	for id := range h.nodes[key] {
+		if !keep[id] {
+			drop = append(drop, id)
+		}
+	}
+	h.mu.Unlock()
+	for _, id := range drop {
+		h.forget(id)
+	}
+}
+
+// row returns the identity of node id.
+func (h *hnswGraph) row(id uint64) (nodeRow, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r, ok := h.rows[id]
+	return r, ok
+}
+
+// fill inserts every row of t visible to txn, on every core.
+func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.TableDesc, check func() error) error {
+	it, err := txn.ScanTable(ctx, t)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	var ids []uint64
+	var vecs [][]float32
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := check(); err != nil {
+				return err
+			}
+		}
+		row, err := it.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if row == nil {
+			break
+		}
+		v, ok := indexedVector(row[h.col], h.op)
+		if !ok {
+			continue
+		}
+		pk, key, err := storage.RowIdentity(t, row)
+		if err != nil {
+			return err
+		}
+		h.nextID++
+		h.rows[h.nextID] = nodeRow{pk: pk, key: key}
+		h.nodes[key] = map[uint64]bool{h.nextID: true}
+		ids = append(ids, h.nextID)
+		vecs = append(vecs, v)
+	}
+	if err := h.g.InsertBatch(ctx, ids, vecs); err != nil {
+		return fmt.Errorf("build hnsw index: %w", err)
+	}
+	return nil
+}
+
+// build (re)builds index ixID of t from the rows x's transaction sees and
+// replaces any loaded graph (CREATE INDEX, REINDEX).
+func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) error {
+	ix := t.IndexByID(ixID)
+	if ix == nil {
+		return fmt.Errorf("hnsw index %d of %q missing", ixID, t.Name)
+	}
+	h, err := newGraph(t, ix)
+	if err != nil {
+		return err
+	}
+	h.err = h.fill(x.ctx, x.txn, t, func() error { return checkCancel(x) })
+	close(h.loaded)
+	if h.err != nil {
+		return h.err
+	}
+	vi.mu.Lock()
+	vi.byKey[[2]uint32{t.ID, ixID}] = h
+	vi.mu.Unlock()
+	return nil
+}
+
+// get returns the loaded graph of ix, building it from the latest
+// committed rows the first time. A write's hook calls get before the
+// write commits, so no committed row can be missing from the build.
+func (vi *vectorIndexes) get(ctx context.Context, t *storage.TableDesc, ix *storage.IndexDesc) (*hnswGraph, error) {
+	k := [2]uint32{t.ID, ix.ID}
+	vi.mu.Lock()
+	h := vi.byKey[k]
+	if h == nil {
+		var err error
+		if h, err = newGraph(t, ix); err != nil {
+			vi.mu.Unlock()
+			return nil, err
+		}
+		vi.byKey[k] = h
+		vi.mu.Unlock()
+		txn := vi.store.Begin(storage.ReadCommitted)
+		h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() })
+		txn.Rollback()
+		close(h.loaded)
+		if h.err != nil {
+			vi.mu.Lock()
+			if vi.byKey[k] == h {
+				delete(vi.byKey, k)
+			}
+			vi.mu.Unlock()
+		}
+		return h, h.err
+	}
+	vi.mu.Unlock()
+	select {
+	case <-h.loaded:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if h.err != nil {
+		return nil, h.err
+	}
+	return h, nil
+}
+
+// drop forgets a dropped index's graph.
+func (vi *vectorIndexes) drop(tableID, ixID uint32) {
+	vi.mu.Lock()
+	delete(vi.byKey, [2]uint32{tableID, ixID})
+	vi.mu.Unlock()
+}
+
+// dropTable forgets every graph of a dropped or truncated table; they are
+// rebuilt from the table when next needed.
+func (vi *vectorIndexes) dropTable(tableID uint32) {
+	vi.mu.Lock()
+	for k := range vi.byKey {
+		if k[0] == tableID {
+			delete(vi.byKey, k)
+		}
+	}
+	vi.mu.Unlock()
+}
+
+// vecChange is one transaction's effect on a graph, settled at its end.
+type vecChange struct {
+	h     *hnswGraph
+	added uint64 // node inserted for the new version (0: none)
+	// supersedes is the encoded key of a row whose older nodes go at
+	// commit (UPDATE, DELETE); "" for a plain INSERT.
+	supersedes string
+}
+
+// vectorIndexesOf lists t's hnsw indexes.
+func vectorIndexesOf(t *storage.TableDesc) []*storage.IndexDesc {
+	var out []*storage.IndexDesc
+	for i := range t.Indexes {
+		if t.Indexes[i].IsVector() {
+			out = append(out, &t.Indexes[i])
+		}
+	}
+	return out
+}
+
+// onWrite keeps t's graphs current after a row write: oldRow is nil for an
+// INSERT, newRow nil for a DELETE.
+func (s *Session) onWrite(ctx context.Context, t *storage.TableDesc, oldRow, newRow []sql.Datum) error {
+	ixs := vectorIndexesOf(t)
+	if len(ixs) == 0 {
+		return nil
+	}
+	for _, ix := range ixs {
+		h, err := s.eng.vec.get(ctx, t, ix)
+		if err != nil {
+			return err
+		}
+		c := vecChange{h: h}
+		if oldRow != nil {
+			if _, key, err := storage.RowIdentity(t, oldRow); err == nil {
+				c.supersedes = key
+			}
+			if newRow != nil && sameVector(oldRow[h.col], newRow[h.col]) {
+				if _, newKey, err := storage.RowIdentity(t, newRow); err == nil && newKey == c.supersedes {
+					continue // the graph already holds this row's vector
+				}
+			}
+		}
+		if newRow != nil {
+			if c.added, err = h.add(t, newRow); err != nil {
+				return err
+			}
+		}
+		s.vecChanges = append(s.vecChanges, c)
+	}
+	return nil
+}
+
+// sameVector reports whether two vector datums are equal element by element.
+func sameVector(a, b sql.Datum) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return sql.Compare(sql.TypeVector, a, b) == 0 && fmt.Sprintf("%T", a) == fmt.Sprintf("%T", b)
+}
+
+// settleVectorChanges applies the end of a transaction to the graphs.
+func (s *Session) settleVectorChanges(committed bool) {
+	changes := s.vecChanges
+	s.vecChanges = nil
+	if !committed {
+		for _, c := range changes {
+			if c.added != 0 {
+				c.h.forget(c.added)
+			}
+		}
+		return
+	}
+	// The newest version of each row stays; older nodes go.
+	keep := map[*hnswGraph]map[uint64]bool{}
+	for _, c := range changes {
+		if c.added != 0 {
+			if keep[c.h] == nil {
+				keep[c.h] = map[uint64]bool{}
+			}
+			keep[c.h][c.added] = true
+		}
+	}
+	for _, c := range changes {
+		if c.supersedes != "" {
+			c.h.forgetRowExcept(c.supersedes, keep[c.h])
+		}
+	}
+}
+
+// ---- the index scan ----
+
+// hnswScanNode yields the rows of table whose vectors the graph finds
+// nearest to query, closest first, read under the statement's snapshot.
+// The sort above it re-ranks them by the exact distance expression.
+type hnswScanNode struct {
+	table *storage.TableDesc
+	index *storage.IndexDesc
+	cols  []colInfo
+	query sql.Expr
+	// limit (+ offset) is how many rows the statement wants; pred, when
+	// set, is the WHERE clause an iterative scan filters with.
+	limit, offset sql.Expr
+	pred          sql.Expr
+}
+
+func (n *hnswScanNode) columns() []colInfo { return n.cols }
+
+func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
+	qd, err := n.query.Eval(x.ec, nil)
+	if err != nil {
+		return nil, err
+	}
+	h, err := x.s.eng.vec.get(x.ctx, n.table, n.index)
+	if err != nil {
+		return nil, err
+	}
+	q, ok := indexedVector(qd, h.op)
+	if !ok {
+		return &sliceIter{}, nil // NULL or (cosine) zero query: pgvector returns no rows
+	}
+	ef := x.s.intSetting("hnsw.ef_search", 40)
+	opt := vecindex.SearchOptions{Ef: ef}
+	k := ef
+	fetched := map[uint64][]sql.Datum{}
+	seen := map[string]bool{}
+	var fetchErr error
+	fetch := func(id uint64) []sql.Datum {
+		if r, ok := fetched[id]; ok {
+			return r
+		}
+		nr, ok := h.row(id)
+		var row []sql.Datum
+		if ok && !seen[nr.key] {
+			row, err = x.txn.GetRowByPK(x.ctx, n.table, nr.pk)
+			if err != nil && fetchErr == nil {
+				fetchErr = err
+			}
+		}
+		fetched[id] = row
+		return row
+	}
+	if mode := x.s.stringSetting("hnsw.iterative_scan", "off"); mode != "off" {
+		want, err := n.want(x)
+		if err != nil {
+			return nil, err
+		}
+		k = max(want, 1)
+		opt.Iterative = true
+		opt.MaxVisit = x.s.intSetting("hnsw.max_scan_tuples", vecindex.DefaultMaxVisit)
+		opt.Filter = func(id uint64) bool {
+			row := fetch(id)
+			if row == nil || fetchErr != nil {
+				return false
+			}
+			if n.pred == nil {
+				return true
+			}
+			v, err := n.pred.Eval(x.ec, row)
+			if err != nil {
+				fetchErr = err
+				return false
+			}
+			return v == true
+		}
+	}
+	res, err := h.g.SearchWith(nil, q, k, opt)
+	if err != nil {
+		return nil, sql.Errorf(sql.CodeDataException, "%v", err)
+	}
+	var rows [][]sql.Datum
+	for _, r := range res {
+		row := fetch(r.ID)
+		if fetchErr != nil {
+			return nil, fetchErr
+		}
+		if row == nil {
+			continue
+		}
+		_, key, err := storage.RowIdentity(n.table, row)
+		if err != nil {
+			return nil, err
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		rows = append(rows, row)
+	}
+	return &sliceIter{rows: rows}, nil
+}
+
+// want evaluates LIMIT + OFFSET.
+func (n *hnswScanNode) want(x *execCtx) (int, error) {
+	total := 0
+	for _, e := range []sql.Expr{n.limit, n.offset} {
+		if e == nil {
+			continue
+		}
+		v, err := e.Eval(x.ec, nil)
+		if err != nil {
+			return 0, err
+		}
+		if i, ok := v.(int64); ok && i > 0 {
+			total += int(min(i, 1<<20))
+		}
+	}
+	return total, nil
+}
+
+// useVectorIndex rewrites limit(sort(project(filter?(scan)))) into an hnsw
+// index scan when the sort is one ascending `col <op> value` whose column
+// has an hnsw index with the operator's opclass. The sort and filter stay
+// above the index scan, so results are exact for the candidates found.
+func useVectorIndex(sn *sortNode) {
+	if sn.limit == nil || len(sn.keys) != 1 || sn.keys[0].desc {
+		return
+	}
+	proj, ok := sn.in.(*projectNode)
+	if !ok || sn.keys[0].index >= len(proj.exprs) {
+		return
+	}
+	op, l, r, ok := sql.BinaryOperands(proj.exprs[sn.keys[0].index])
+	if !ok {
+		return
+	}
+	col, isCol := l.(*sql.ColRef)
+	if !isCol || sql.ReferencesColumns(r) {
+		return
+	}
+	var filter *filterNode
+	in := proj.in
+	if f, ok := in.(*filterNode); ok {
+		filter, in = f, f.in
+	}
+	scan, ok := in.(*scanNode)
+	if !ok || scan.pk != nil || col.Index >= len(scan.table.Columns) {
+		return
+	}
+	colID := scan.table.Columns[col.Index].ID
+	for _, ix := range vectorIndexesOf(scan.table) {
+		if ix.ColumnIDs[0] != colID || hnswOpClasses[ix.OpClasses[0]].op != op {
+			continue
+		}
+		hs := &hnswScanNode{table: scan.table, index: ix, cols: scan.cols, query: r, limit: sn.limit, offset: sn.offset}
+		if filter != nil {
+			hs.pred = filter.pred
+			filter.in = hs
+		} else {
+			proj.in = hs
+		}
+		return
+	}
+}
+
+// intSetting reads an integer setting (custom ones like hnsw.ef_search
+// included), def when unset or malformed.
+func (s *Session) intSetting(name string, def int) int {
+	if v, ok := s.settings.get(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+// stringSetting reads a setting, def when unset.
+func (s *Session) stringSetting(name, def string) string {
+	if v, ok := s.settings.get(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// insertRow, updateRow and deleteRow write a row and keep the table's HNSW
+// graphs current; every DML path writes through them.
+func (x *execCtx) insertRow(t *storage.TableDesc, row []sql.Datum) error {
+	stored, err := x.txn.InsertRowStored(x.ctx, t, row)
+	if err != nil {
+		return err
+	}
+	return x.s.onWrite(x.ctx, t, nil, stored)
+}
+
+func (x *execCtx) updateRow(t *storage.TableDesc, oldRow, newRow []sql.Datum) error {
+	if err := x.txn.UpdateRow(x.ctx, t, oldRow, newRow); err != nil {
+		return err
+	}
+	return x.s.onWrite(x.ctx, t, oldRow, newRow)
+}
+
+func (x *execCtx) deleteRow(t *storage.TableDesc, row []sql.Datum) error {
+	if err := x.txn.DeleteRow(x.ctx, t, row); err != nil {
+		return err
+	}
+	return x.s.onWrite(x.ctx, t, row, nil)
+}

@@ -1,0 +1,118 @@
+package planner
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// vectorTable fills items(id, embedding vector(4), cat) with n seeded
+// random rows and returns the vectors' text forms by id.
+func vectorTable(t *testing.T, s *Session, n int) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var sb strings.Builder
+	sb.WriteString("CREATE TABLE items (id int8 PRIMARY KEY, embedding vector(4), cat int4);INSERT INTO items VALUES ")
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, "(%d,'[%g,%g,%g,%g]',%d)", i, rng.Float32(), rng.Float32(), rng.Float32(), rng.Float32(), i%10)
+	}
+	if got := run(t, s, sb.String()); !strings.HasSuffix(got, fmt.Sprintf("INSERT 0 %d", n)) {
+		t.Fatalf("fill: %s", got)
+	}
+}
+
+// TestHNSWIndexScan checks that an hnsw index answers ORDER BY ... LIMIT
+// like the exact scan does (same rows on this small, well-connected set),
+// for every opclass, and follows writes, rollbacks and filters.
+func TestHNSWIndexScan(t *testing.T) {
+	// near is a vector that is the query's nearest neighbour by op.
+	for _, c := range []struct{ opclass, op, near string }{
+		{"vector_l2_ops", "<->", "'[0.5,0.25,0.75,0.1]'"},
+		{"vector_ip_ops", "<#>", "'[5,5,5,5]'"},
+		{"vector_cosine_ops", "<=>", "'[1,0.5,1.5,0.2]'"},
+		{"vector_l1_ops", "<+>", "'[0.5,0.25,0.75,0.1]'"},
+	} {
+		t.Run(c.opclass, func(t *testing.T) {
+			s := testSession(t)
+			vectorTable(t, s, 500)
+			q := fmt.Sprintf("SELECT id FROM items ORDER BY embedding %s '[0.5,0.25,0.75,0.1]' LIMIT 5", c.op)
+			exact := run(t, s, q)
+			if got := run(t, s, "CREATE INDEX idx ON items USING hnsw (embedding "+c.opclass+")"); got != "CREATE INDEX" {
+				t.Fatalf("create index: %s", got)
+			}
+			if got := run(t, s, q); got != exact {
+				t.Errorf("index scan:\n%s\nexact scan:\n%s", got, exact)
+			}
+			// A new nearest row shows after commit, not after rollback.
+			near := c.near
+			run(t, s, "BEGIN;INSERT INTO items VALUES (9001, "+near+", 3)")
+			if got := run(t, s, q); !strings.HasPrefix(got, "9001\n") {
+				t.Errorf("own insert not first in its transaction: %s", got)
+			}
+			run(t, s, "ROLLBACK")
+			if got := run(t, s, q); got != exact {
+				t.Errorf("after rollback:\n%s\nwant:\n%s", got, exact)
+			}
+			run(t, s, "UPDATE items SET embedding = "+near+" WHERE id = 42")
+			if got := run(t, s, q); !strings.HasPrefix(got, "42\n") {
+				t.Errorf("updated row not first: %s", got)
+			}
+			run(t, s, "DELETE FROM items WHERE id = 42")
+			if got := run(t, s, q); got != exact {
+				t.Errorf("after delete:\n%s\nwant:\n%s", got, exact)
+			}
+		})
+	}
+}
+
+// TestHNSWFilteredScan checks pgvector 0.8's behaviour with a WHERE
+// clause: without iterative scan, only candidates within ef_search pass;
+// with it, LIMIT rows come back when that many match.
+func TestHNSWFilteredScan(t *testing.T) {
+	s := testSession(t)
+	vectorTable(t, s, 1000)
+	run(t, s, "CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)")
+	count := "SELECT count(*) FROM (SELECT id FROM items WHERE cat = 3 ORDER BY embedding <-> '[0.5,0.5,0.5,0.5]' LIMIT 20) s"
+	run(t, s, "SET hnsw.ef_search = 10")
+	if got := run(t, s, count+";SET hnsw.iterative_scan = relaxed_order;"+count); !strings.HasPrefix(got, "1\n") && !strings.HasPrefix(got, "2\n") && !strings.HasPrefix(got, "0\n") {
+		t.Errorf("without iterative scan, ef_search=10 over 10 categories should pass about 1 row: %q", got)
+	} else if !strings.HasSuffix(got, "SET\n20\nSELECT 1") {
+		t.Errorf("with iterative scan want 20 rows: %q", got)
+	}
+	// ef_search bounds the rows an unfiltered index scan returns, as in pgvector.
+	if got := run(t, s, "SET hnsw.iterative_scan = off;SELECT count(*) FROM (SELECT id FROM items ORDER BY embedding <-> '[0.5,0.5,0.5,0.5]' LIMIT 50) s"); !strings.Contains(got, "\n10\n") {
+		t.Errorf("ef_search=10 LIMIT 50: %q", got)
+	}
+}
+
+// TestHNSWIndexErrors checks pgvector's and PostgreSQL's errors.
+func TestHNSWIndexErrors(t *testing.T) {
+	s := testSession(t)
+	run(t, s, "CREATE TABLE v (id int8 PRIMARY KEY, e vector, h halfvec(3), f vector(3))")
+	for _, c := range []struct{ stmt, want string }{
+		{"CREATE INDEX ON v USING hnsw (f)", "ERROR 42704"},
+		{"CREATE INDEX ON v USING hnsw (e vector_l2_ops)", "ERROR XX000"},
+		{"CREATE INDEX ON v USING hnsw (h vector_l2_ops)", "ERROR 42804"},
+		{"CREATE INDEX ON v USING hnsw (f vector_l2_ops) WITH (m = 101)", "ERROR 22023"},
+		{"CREATE INDEX ON v USING hnsw (f vector_l2_ops) WITH (m = 40, ef_construction = 64)", "ERROR 22023"},
+		{"CREATE INDEX ON v USING hnsw (f vector_l2_ops) WITH (lists = 4)", "ERROR 22023"},
+		{"CREATE INDEX ON v USING nosuch (f)", "ERROR 42704"},
+		{"CREATE INDEX ON v USING hnsw (h halfvec_cosine_ops)", "CREATE INDEX"},
+		{"CREATE INDEX v_h_idx ON v (id)", "ERROR 42P07"},
+		{"CREATE INDEX IF NOT EXISTS v_h_idx ON v (id)", "CREATE INDEX"},
+		{"DROP INDEX v_pkey", "ERROR 2BP01"},
+		{"DROP INDEX v_h_idx", "DROP INDEX"},
+		{"DROP INDEX v_h_idx", "ERROR 42704"},
+		{"DROP INDEX IF EXISTS v_h_idx", "DROP INDEX"},
+		{"SET hnsw.ef_search = 0", "ERROR 22023"},
+		{"SET hnsw.iterative_scan = sideways", "ERROR 22023"},
+	} {
+		if got := run(t, s, c.stmt); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.stmt, got, c.want)
+		}
+	}
+}

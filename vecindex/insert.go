@@ -1,0 +1,240 @@
+package vecindex
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// insert.go: adding a node (hnswlib's addPoint and
+// mutuallyConnectNewElement).
+//
+// An insert (1) takes a slot, a level and, for level > 0, an upper block
+// under allocMu, (2) writes the vector while the slot is still unreachable,
+// (3) descends greedily from the entry point to its level, (4) at each of
+// its levels top-down runs a beam search with ef_construction, chooses M
+// neighbours by the heuristic, writes its own list and links itself into
+// each neighbour's list, re-pruning that list with the same heuristic when
+// it is full, and (5) if its level is above the top level, becomes the entry
+// point. Locking: one stripe lock at a time (own list, then each neighbour
+// in turn), so inserts cannot deadlock; an insert that raises the top level
+// holds epMu throughout, as hnswlib holds its global lock, so two such
+// inserts do not race to become the entry point.
+
+// Insert adds vec under the caller's id (a row key). The vector is copied
+// (and normalised for cosine). Errors: wrong dimension, NaN or infinite
+// elements, a zero vector for cosine, an id that is present and not
+// deleted. Re-inserting a deleted id is allowed: the tombstone stays until
+// Purge and the id maps to the new node.
+func (ix *Index) Insert(id uint64, vec []float32) error {
+	ix.writeMu.RLock()
+	defer ix.writeMu.RUnlock()
+	ix.structMu.RLock()
+	defer ix.structMu.RUnlock()
+	s := ix.getSearcher()
+	defer ix.putSearcher(s)
+	v, err := ix.prepare(vec, s.qbuf)
+	if err != nil {
+		return err
+	}
+	slot, level, err := ix.alloc(id)
+	if err != nil {
+		return err
+	}
+	ix.refresh(s)
+	copy(ix.vec(s.tab, slot), v)
+	ix.link(s, slot, level)
+	ix.live.Add(1)
+	return nil
+}
+
+// alloc reserves a slot for id: a freed slot if any (lowest-numbered last
+// freed), else the next new one, growing the chunk table as needed. It sets
+// the slot's id, level and upper block; the node is not yet reachable.
+func (ix *Index) alloc(id uint64) (uint32, int, error) {
+	ix.allocMu.Lock()
+	defer ix.allocMu.Unlock()
+	tab := *ix.chunks.Load()
+	if old, ok := ix.idmap[id]; ok && !ix.isDeleted(tab, old) {
+		return 0, 0, fmt.Errorf("%w: %d", ErrDuplicate, id)
+	}
+	var slot uint32
+	if n := len(ix.free); n > 0 {
+		slot = ix.free[n-1]
+		ix.free = ix.free[:n-1]
+	} else {
+		if ix.next == 1<<32-1 {
+			return 0, 0, ErrFull
+		}
+		slot = ix.next
+		ix.next++
+		ix.growTo(slot)
+		tab = *ix.chunks.Load()
+	}
+	level := ix.randomLevel()
+	ch := tab[slot>>ix.shift]
+	i := slot & ix.mask
+	ch.ids[i] = id
+	ch.level[i] = uint8(level)
+	atomic.StoreUint32(&ch.flags[i], 0)
+	atomic.StoreUint32(&ch.links[int(i)*ix.stride0], 0)
+	if level > 0 {
+		if int(ch.ucap[i]) < level {
+			ch.upperOff[i] = ix.allocUpper(level * ix.strideU)
+			ch.ucap[i] = uint8(level)
+		}
+		utab := *ix.arena.Load()
+		for l := 1; l <= level; l++ {
+			atomic.StoreUint32(&ix.list(tab, utab, slot, l)[0], 0)
+		}
+	}
+	ix.idmap[id] = slot
+	return slot, level, nil
+}
+
+// link connects slot c (vector written, level assigned) into the graph.
+func (ix *Index) link(s *searcher, c uint32, level int) {
+	epv := ix.ep.Load()
+	if epv == epEmpty || int(epv>>32) < level {
+		ix.epMu.Lock()
+		defer ix.epMu.Unlock()
+		epv = ix.ep.Load()
+	}
+	if epv == epEmpty {
+		ix.ep.Store(packEP(level, c))
+		return
+	}
+	top, ep := unpackEP(epv)
+	if ep >= s.limit {
+		ix.refresh(s)
+	}
+	q := ix.vec(s.tab, c)
+	epd := ix.dist(q, ix.vec(s.tab, ep))
+	ep, epd = ix.greedy(s, q, ep, epd, top, level)
+	for l := min(level, top); l >= 0; l-- {
+		ix.searchLayer(s, q, ep, epd, ix.cfg.EfConstruction, l, mode{}, 0)
+		cands := s.beam.drainAscending(s.items)
+		// A concurrent insert may already have linked c at this level
+		// (it can enter level l at c from above); never link c to itself.
+		w := 0
+		for _, it := range cands {
+			if it.id != c {
+				cands[w] = it
+				w++
+			}
+		}
+		cands = cands[:w]
+		s.items = cands
+		if len(cands) == 0 {
+			continue
+		}
+		sel := ix.selectNeighbors(s, cands, ix.m)
+		s.nbrs = append(s.nbrs[:0], sel...)
+		ix.connect(s, c, s.nbrs, l)
+		ep, epd = s.nbrs[0].id, s.nbrs[0].d
+	}
+	if level > top {
+		ix.ep.Store(packEP(level, c))
+	}
+}
+
+// connect writes c's list at level l (nbrs, ascending) and adds c to each
+// neighbour's list, re-pruning a full one by the heuristic over its old
+// neighbours plus c, all measured from the neighbour.
+func (ix *Index) connect(s *searcher, c uint32, nbrs []item, l int) {
+	mmax := ix.m
+	if l == 0 {
+		mmax = ix.m0
+	}
+	s.slots = s.slots[:0]
+	for _, nb := range nbrs {
+		s.slots = append(s.slots, nb.id)
+	}
+	lk := ix.lock(c)
+	lk.Lock()
+	setList(ix.links(s, c, l), s.slots)
+	lk.Unlock()
+
+	for _, nb := range nbrs {
+		lk := ix.lock(nb.id)
+		lk.Lock()
+		ll := ix.links(s, nb.id, l)
+		n := loadCount(ll)
+		present := false
+		for j := 1; j <= n; j++ {
+			if atomic.LoadUint32(&ll[j]) == c {
+				present = true
+				break
+			}
+		}
+		switch {
+		case present:
+		case n < mmax:
+			appendList(ll, c)
+		default:
+			vn := ix.vec(s.tab, nb.id)
+			p := append(s.prune[:0], item{nb.d, c})
+			for j := 1; j <= n; j++ {
+				x := atomic.LoadUint32(&ll[j])
+				p = append(p, item{ix.dist(ix.vec(s.tab, x), vn), x})
+			}
+			sortItems(p)
+			s.prune = p
+			kept := ix.selectNeighbors(s, p, mmax)
+			s.slots = s.slots[:0]
+			for _, k := range kept {
+				s.slots = append(s.slots, k.id)
+			}
+			setList(ll, s.slots)
+		}
+		lk.Unlock()
+	}
+}
+
+// InsertBatch inserts vecs[i] under ids[i] with runtime.GOMAXPROCS(0)
+// goroutines (the parallel build). Order of insertion is not defined. It
+// stops at the first error or when ctx is done, returning that error;
+// vectors inserted before then stay in the index.
+func (ix *Index) InsertBatch(ctx context.Context, ids []uint64, vecs [][]float32) error {
+	if len(ids) != len(vecs) {
+		return fmt.Errorf("vecindex: InsertBatch: %d ids for %d vectors", len(ids), len(vecs))
+	}
+	var (
+		next    atomic.Int64
+		errOnce sync.Once
+		first   error
+		stop    atomic.Bool
+		wg      sync.WaitGroup
+	)
+	fail := func(err error) {
+		errOnce.Do(func() { first = err })
+		stop.Store(true)
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(len(ids), 1))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(ids) {
+					return
+				}
+				if i%256 == 0 {
+					if err := ctx.Err(); err != nil {
+						fail(fmt.Errorf("vecindex: InsertBatch: %w", err))
+						return
+					}
+				}
+				if err := ix.Insert(ids[i], vecs[i]); err != nil {
+					fail(fmt.Errorf("vecindex: InsertBatch: vector %d: %w", i, err))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}

@@ -3,8 +3,10 @@ package planner
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/quartzdb/quartzdb/sql"
 	"github.com/quartzdb/quartzdb/storage"
@@ -29,6 +31,10 @@ import (
 type vectorIndexes struct {
 	store *storage.DB
 	mu    sync.Mutex
+	dir   string // where snapshots live; "" keeps graphs in memory only
+	// builds and loads count graphs built from scratch and loaded from a
+	// snapshot, for tests and logs.
+	builds, loads atomic.Int64
 	byKey map[[2]uint32]*hnswGraph // (table id, index id)
 }
 
@@ -53,8 +59,9 @@ type hnswGraph struct {
 
 // nodeRow identifies the row a node was inserted for.
 type nodeRow struct {
-	pk  []sql.Datum
-	key string
+	pk   []sql.Datum // nil until a loaded snapshot is reconciled
+	key  string
+	hash uint64 // vectorHash of the node's vector
 }
 
 // metricFor maps an opclass's operator to the graph's metric.
@@ -133,7 +140,7 @@ func (h *hnswGraph) add(t *storage.TableDesc, row []sql.Datum) (uint64, error) {
 	h.mu.Lock()
 	h.nextID++
 	id := h.nextID
-	h.rows[id] = nodeRow{pk: pk, key: key}
+	h.rows[id] = nodeRow{pk: pk, key: key, hash: vectorHash(v)}
 	if h.nodes[key] == nil {
 		h.nodes[key] = map[uint64]bool{}
 	}
@@ -219,7 +226,7 @@ func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.Table
 			return err
 		}
 		h.nextID++
-		h.rows[h.nextID] = nodeRow{pk: pk, key: key}
+		h.rows[h.nextID] = nodeRow{pk: pk, key: key, hash: vectorHash(v)}
 		h.nodes[key] = map[uint64]bool{h.nextID: true}
 		ids = append(ids, h.nextID)
 		vecs = append(vecs, v)
@@ -266,9 +273,22 @@ func (vi *vectorIndexes) get(ctx context.Context, t *storage.TableDesc, ix *stor
 			return nil, err
 		}
 		vi.byKey[k] = h
+		dir := vi.dir
 		vi.mu.Unlock()
 		txn := vi.store.Begin(storage.ReadCommitted)
-		h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() })
+		loaded, err := loadSnapshot(dir, t, ix)
+		switch {
+		case err != nil:
+			slog.Warn("hnsw snapshot unusable, rebuilding", "index", ix.Name, "err", err)
+			h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() })
+		case loaded != nil:
+			vi.loads.Add(1)
+			h.g, h.nextID, h.rows, h.nodes = loaded.g, loaded.nextID, loaded.rows, loaded.nodes
+			h.err = h.reconcile(ctx, txn, t)
+		default:
+			vi.builds.Add(1)
+			h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() })
+		}
 		txn.Rollback()
 		close(h.loaded)
 		if h.err != nil {
@@ -296,6 +316,7 @@ func (vi *vectorIndexes) get(ctx context.Context, t *storage.TableDesc, ix *stor
 func (vi *vectorIndexes) drop(tableID, ixID uint32) {
 	vi.mu.Lock()
 	delete(vi.byKey, [2]uint32{tableID, ixID})
+	vi.removeSnapshot(tableID, ixID)
 	vi.mu.Unlock()
 }
 
@@ -306,6 +327,7 @@ func (vi *vectorIndexes) dropTable(tableID uint32) {
 	for k := range vi.byKey {
 		if k[0] == tableID {
 			delete(vi.byKey, k)
+			vi.removeSnapshot(k[0], k[1])
 		}
 	}
 	vi.mu.Unlock()

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/quartzdb/quartzdb/planner"
 	"github.com/quartzdb/quartzdb/server"
@@ -116,13 +117,17 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 
+	engine := planner.NewEngine(store)
+	// HNSW graphs are saved at shutdown and loaded (then caught up with
+	// their tables) at the next start instead of being rebuilt.
+	engine.SetIndexDir(filepath.Join(*dataDir, "hnsw"))
 	srv, err := server.New(server.Config{
 		ListenAddr:    *listen,
 		HTTPAddr:      *httpAddr,
 		TLSCert:       *tlsCert,
 		TLSKey:        *tlsKey,
 		AdminPassword: key,
-		Engine:        planner.NewEngine(store),
+		Engine:        engine,
 		Logger:        log,
 	})
 	if err != nil {
@@ -135,8 +140,16 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := srv.ListenAndServe(ctx); err != nil {
-		return err
+	serveErr := srv.ListenAndServe(ctx)
+	// Statements have finished (or the server failed): save the graphs
+	// while the store is still open.
+	saveCtx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := engine.SaveIndexes(saveCtx); err != nil {
+		log.Error("save hnsw indexes", "err", err)
+	}
+	if serveErr != nil {
+		return serveErr
 	}
 	log.Info("server stopped")
 	return nil

@@ -35,7 +35,7 @@ type vectorIndexes struct {
 	// builds and loads count graphs built from scratch and loaded from a
 	// snapshot, for tests and logs.
 	builds, loads atomic.Int64
-	byKey map[[2]uint32]*hnswGraph // (table id, index id)
+	byKey         map[[2]uint32]*hnswGraph // (table id, index id)
 }
 
 func newVectorIndexes(store *storage.DB) *vectorIndexes {

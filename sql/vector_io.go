@@ -278,8 +278,9 @@ func insufficientData() *Error {
 	return Errorf(CodeProtocolViolation, "insufficient data left in message")
 }
 
-// vectorRecvHeader reads vector_recv's int16 dim and int16 unused.
-func vectorRecvHeader(name string, b []byte, typmod int32, elemSize int) (int, error) {
+// vectorRecvHeader reads vector_recv's int16 dim and int16 unused and
+// checks them in pgvector's order (dimension, typmod, then unused).
+func vectorRecvHeader(name string, b []byte, typmod int32) (int, error) {
 	if len(b) < 4 {
 		return 0, insufficientData()
 	}
@@ -294,29 +295,33 @@ func vectorRecvHeader(name string, b []byte, typmod int32, elemSize int) (int, e
 	if unused != 0 {
 		return 0, Errorf(CodeDataException, "expected unused to be 0, not %d", unused)
 	}
-	if len(b)-4 < dim*elemSize {
-		return 0, insufficientData()
-	}
-	if len(b)-4 > dim*elemSize {
-		// PostgreSQL's receive wrapper rejects unread bytes.
-		return 0, badBinary()
-	}
 	return dim, nil
 }
 
 // ParseVectorBinary is vector_recv: int16 dim, int16 unused (must be 0),
-// then dim big-endian float4s, checked against typmod.
+// then dim big-endian float4s, checked against typmod. As in pgvector each
+// element is checked as it is read, so a NaN before the end of a short
+// message reports the NaN; bytes left over after the last element are
+// rejected as PostgreSQL's receive wrapper does.
 func ParseVectorBinary(b []byte, typmod int32) (Vector, error) {
-	dim, err := vectorRecvHeader("vector", b, typmod, 4)
+	dim, err := vectorRecvHeader("vector", b, typmod)
 	if err != nil {
 		return nil, err
 	}
+	b = b[4:]
 	out := make(Vector, dim)
 	for i := range out {
-		out[i] = math.Float32frombits(binary.BigEndian.Uint32(b[4+4*i:]))
+		if len(b) < 4 {
+			return nil, insufficientData()
+		}
+		out[i] = math.Float32frombits(binary.BigEndian.Uint32(b))
+		b = b[4:]
 		if e := checkVectorElem("vector", float64(out[i])); e != nil {
 			return nil, e
 		}
+	}
+	if len(b) != 0 {
+		return nil, badBinary()
 	}
 	return out, nil
 }
@@ -324,16 +329,24 @@ func ParseVectorBinary(b []byte, typmod int32) (Vector, error) {
 // ParseHalfVecBinary is halfvec_recv: as vector_recv with big-endian
 // binary16 elements.
 func ParseHalfVecBinary(b []byte, typmod int32) (HalfVec, error) {
-	dim, err := vectorRecvHeader("halfvec", b, typmod, 2)
+	dim, err := vectorRecvHeader("halfvec", b, typmod)
 	if err != nil {
 		return nil, err
 	}
+	b = b[4:]
 	out := make(HalfVec, dim)
 	for i := range out {
-		out[i] = binary.BigEndian.Uint16(b[4+2*i:])
+		if len(b) < 2 {
+			return nil, insufficientData()
+		}
+		out[i] = binary.BigEndian.Uint16(b)
+		b = b[2:]
 		if e := checkHalfElem(out[i]); e != nil {
 			return nil, e
 		}
+	}
+	if len(b) != 0 {
+		return nil, badBinary()
 	}
 	return out, nil
 }

@@ -227,6 +227,22 @@ func registerVectorFuncs() {
 		return float64(kernels().L2Squared(x, y)), nil
 	})
 	RegisterFunction("vector_negative_inner_product", []uint32{OIDVector, OIDVector}, OIDFloat8, dist("<#>"))
+	// vector_cmp and halfvec_cmp are the btree support functions, callable
+	// from SQL in pgvector (its regression tests call them).
+	RegisterFunction("vector_cmp", []uint32{OIDVector, OIDVector}, OIDInt4, func(_ *EvalContext, args []Datum) (Datum, error) {
+		x, y, err := vectorPair(args[0], args[1])
+		if err != nil {
+			return nil, err
+		}
+		return int64(compareVector(x, y)), nil
+	})
+	RegisterFunction("halfvec_cmp", []uint32{OIDHalfVec, OIDHalfVec}, OIDInt4, func(_ *EvalContext, args []Datum) (Datum, error) {
+		x, y, err := halfPair(args[0], args[1])
+		if err != nil {
+			return nil, err
+		}
+		return int64(compareHalfVec(x, y)), nil
+	})
 	RegisterFunction("vector_norm", []uint32{OIDVector}, OIDFloat8, func(_ *EvalContext, args []Datum) (Datum, error) {
 		v, ok := args[0].(Vector)
 		if !ok {

@@ -376,10 +376,17 @@ type sortNode struct {
 	// many rows the sort keeps: a top-k heap instead of sorting all rows
 	// (ORDER BY embedding <-> $1 LIMIT 10 keeps 10 rows, not the table).
 	limit, offset sql.Expr
+	// indexOrdered is set when an index scan below already yields rows in
+	// this order (hnsw), so the sort passes them through and the LIMIT
+	// above stops the scan early.
+	indexOrdered bool
 }
 
 func (n *sortNode) columns() []colInfo { return n.in.columns() }
 func (n *sortNode) open(x *execCtx) (rowIter, error) {
+	if n.indexOrdered {
+		return n.in.open(x)
+	}
 	k, bounded, err := n.bound(x)
 	if err != nil {
 		return nil, err

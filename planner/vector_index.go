@@ -466,7 +466,7 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 		}
 		nr, ok := h.row(id)
 		var row []sql.Datum
-		if ok && !seen[nr.key] {
+		if ok && !seen[nr.key] && nr.pk != nil {
 			row, err = x.txn.GetRowByPK(x.ctx, n.table, nr.pk)
 			if err != nil && fetchErr == nil {
 				fetchErr = err
@@ -503,27 +503,49 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 	if err != nil {
 		return nil, sql.Errorf(sql.CodeDataException, "%v", err)
 	}
-	var rows [][]sql.Datum
-	for _, r := range res {
-		row := fetch(r.ID)
-		if fetchErr != nil {
-			return nil, fetchErr
+	return &hnswIter{n: n, h: h, res: res, fetch: fetch, seen: seen, fetchErr: &fetchErr}, nil
+}
+
+// hnswIter reads the rows of the graph's results lazily, closest first, so
+// a LIMIT above reads only the rows it returns. A row whose vector is not
+// the one its node was inserted with (a newer version, not yet settled) is
+// skipped: its current version has a node of its own.
+type hnswIter struct {
+	n        *hnswScanNode
+	h        *hnswGraph
+	res      []vecindex.Result
+	i        int
+	fetch    func(uint64) []sql.Datum
+	seen     map[string]bool
+	fetchErr *error
+}
+
+func (it *hnswIter) next(x *execCtx) ([]sql.Datum, error) {
+	for it.i < len(it.res) {
+		id := it.res[it.i].ID
+		it.i++
+		row := it.fetch(id)
+		if *it.fetchErr != nil {
+			return nil, *it.fetchErr
 		}
 		if row == nil {
 			continue
 		}
-		_, key, err := storage.RowIdentity(n.table, row)
-		if err != nil {
-			return nil, err
-		}
-		if seen[key] {
+		nr, ok := it.h.row(id)
+		if !ok {
 			continue
 		}
-		seen[key] = true
-		rows = append(rows, row)
+		v, ok := indexedVector(row[it.h.col], it.h.op)
+		if !ok || vectorHash(v) != nr.hash || it.seen[nr.key] {
+			continue
+		}
+		it.seen[nr.key] = true
+		return row, nil
 	}
-	return &sliceIter{rows: rows}, nil
+	return nil, nil
 }
+
+func (it *hnswIter) close() {}
 
 // want evaluates LIMIT + OFFSET.
 func (n *hnswScanNode) want(x *execCtx) (int, error) {
@@ -578,6 +600,7 @@ func useVectorIndex(sn *sortNode) {
 			continue
 		}
 		hs := &hnswScanNode{table: scan.table, index: ix, cols: scan.cols, query: r, limit: sn.limit, offset: sn.offset}
+		sn.indexOrdered = true
 		if filter != nil {
 			hs.pred = filter.pred
 			filter.in = hs

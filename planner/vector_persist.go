@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"hash/fnv"
 	"io"
 	"log/slog"
 	"math"
@@ -274,15 +273,16 @@ func (h *hnswGraph) reconcile(ctx context.Context, txn *storage.Txn, t *storage.
 }
 
 // vectorHash fingerprints a vector's bits, to tell a changed vector from
-// an unchanged one without keeping a copy.
+// an unchanged one without keeping a copy. It runs for every row an index
+// scan returns, so it mixes whole words (FNV-1a's step on 32-bit lanes)
+// rather than bytes; it need not resist adversaries, only accidents.
 func vectorHash(v []float32) uint64 {
-	f := fnv.New64a()
-	var b [4]byte
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
 	for _, x := range v {
-		binary.LittleEndian.PutUint32(b[:], math.Float32bits(x))
-		f.Write(b[:])
+		h = (h ^ uint64(math.Float32bits(x))) * prime
 	}
-	return f.Sum64()
+	return h ^ uint64(len(v))
 }
 
 // removeSnapshot deletes a dropped index's snapshot, if any.

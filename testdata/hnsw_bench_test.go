@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,6 +21,15 @@ import (
 
 // hnswBenchQueries is how many test images each ef_search level runs.
 const hnswBenchQueries = 1000
+
+// hnswBenchEfs are the hnsw.ef_search levels measured; QUARTZDB_BENCH_EF
+// (one number) narrows them when profiling.
+var hnswBenchEfs = func() []int {
+	if v, err := strconv.Atoi(os.Getenv("QUARTZDB_BENCH_EF")); err == nil && v > 0 {
+		return []int{v}
+	}
+	return []int{10, 20, 40, 80, 120}
+}()
 
 // BenchmarkHNSWWire measures HNSW search over the wire on Fashion-MNIST
 // (issue 4's benchmark, part 2): the 60,000 training images in a
@@ -94,7 +105,7 @@ func BenchmarkHNSWWire(b *testing.B) {
 		qvecs[i] = pgvector.NewVector(q)
 	}
 	const query = "SELECT id FROM fmnist ORDER BY embedding <-> $1 LIMIT 10"
-	for _, ef := range []int{10, 20, 40, 80, 120} {
+	for _, ef := range hnswBenchEfs {
 		for _, c := range conns {
 			if _, err := c.Exec(ctx, fmt.Sprintf("SET hnsw.ef_search = %d", ef)); err != nil {
 				b.Fatal(err)

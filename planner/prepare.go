@@ -256,7 +256,7 @@ func (b *builder) planStatement(n *pg_query.Node) (*plan, error) {
 		}
 		return b.utility("LISTEN", nil), nil
 	case *pg_query.Node_ExplainStmt:
-		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "EXPLAIN is not supported yet")
+		return b.planExplain(v.ExplainStmt)
 	}
 	return nil, sql.Errorf(sql.CodeFeatureNotSupported, "statement %s is not supported yet", nodeName(n))
 }

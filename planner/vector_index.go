@@ -437,6 +437,8 @@ type hnswScanNode struct {
 	// set, is the WHERE clause an iterative scan filters with.
 	limit, offset sql.Expr
 	pred          sql.Expr
+	// orderText is the ORDER BY expression for EXPLAIN's "Order By".
+	orderText string
 }
 
 func (n *hnswScanNode) columns() []colInfo { return n.cols }
@@ -601,6 +603,7 @@ func useVectorIndex(sn *sortNode) {
 		}
 		hs := &hnswScanNode{table: scan.table, index: ix, cols: scan.cols, query: r, limit: sn.limit, offset: sn.offset}
 		sn.indexOrdered = true
+		hs.orderText = exprText(proj.exprs[sn.keys[0].index], scan.cols)
 		if filter != nil {
 			hs.pred = filter.pred
 			filter.in = hs

@@ -187,3 +187,27 @@ func mustTable(t *testing.T, s *Session, name string) *storage.TableDesc {
 	}
 	return td
 }
+
+// TestHNSWExplain checks EXPLAIN's lines for index and exact scans.
+func TestHNSWExplain(t *testing.T) {
+	s := testSession(t)
+	vectorTable(t, s, 50)
+	run(t, s, "CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops)")
+	for _, c := range []struct{ stmt, want string }{
+		{"EXPLAIN SELECT id FROM items ORDER BY embedding <=> '[1,2,3,4]' LIMIT 5",
+			"Limit\n  ->  Index Scan using items_embedding_idx on items\n        Order By: (embedding <=> '[1,2,3,4]'::vector)\nEXPLAIN"},
+		{"EXPLAIN (COSTS OFF) SELECT id FROM items WHERE cat = 3 ORDER BY embedding <=> '[1,2,3,4]' LIMIT 5",
+			"Limit\n  ->  Index Scan using items_embedding_idx on items\n        Order By: (embedding <=> '[1,2,3,4]'::vector)\n        Filter: (cat = 3)\nEXPLAIN"},
+		// No index for <->: an exact scan under a top-k sort.
+		{"EXPLAIN SELECT id FROM items ORDER BY embedding <-> '[1,2,3,4]' LIMIT 5",
+			"Limit\n  ->  Sort\n        Sort Key: (embedding <-> '[1,2,3,4]'::vector)\n        ->  Seq Scan on items\nEXPLAIN"},
+		// Descending order cannot use the index.
+		{"EXPLAIN SELECT id FROM items ORDER BY embedding <=> '[1,2,3,4]' DESC LIMIT 5",
+			"Limit\n  ->  Sort\n        Sort Key: (embedding <=> '[1,2,3,4]'::vector) DESC\n        ->  Seq Scan on items\nEXPLAIN"},
+		{"EXPLAIN ANALYZE SELECT 1", "ERROR 0A000"},
+	} {
+		if got := run(t, s, c.stmt); got != c.want {
+			t.Errorf("%s:\ngot:\n%s\nwant:\n%s", c.stmt, got, c.want)
+		}
+	}
+}

@@ -78,6 +78,37 @@ func (b *builder) errAt(err error, loc int32) error {
 	return se
 }
 
+// literalErrAt positions an error raised by a type's input function while
+// reading a string literal: PostgreSQL runs those during parse analysis,
+// under a callback that points the caret at the literal, whatever the
+// SQLSTATE (pgvector's "NaN not allowed in vector" included).
+func (b *builder) literalErrAt(err error, loc int32) error {
+	se := sql.Wrap(err)
+	if se.Code == sql.CodeInternalError || se.Position != 0 || loc < 0 || typmodError(se) {
+		return b.errAt(err, loc)
+	}
+	cp := *se
+	cp.Position = b.pos(loc)
+	return &cp
+}
+
+// typmodError reports whether e comes from applying a type modifier
+// (varchar(3), numeric(3,1), vector(3)). PostgreSQL reads a literal with
+// typmod -1 and coerces it to the modifier afterwards, outside the parse
+// callback, so these errors carry no caret; QuartzDB's input functions do
+// both at once, hence the distinction by error.
+func typmodError(e *sql.Error) bool {
+	switch e.Code {
+	case sql.CodeStringDataRightTruncation:
+		return true
+	case sql.CodeNumericValueOutOfRange:
+		return e.Message == "numeric field overflow"
+	case sql.CodeDataException:
+		return strings.HasPrefix(e.Message, "expected ") && strings.Contains(e.Message, " dimensions, not ")
+	}
+	return false
+}
+
 // positionedCode reports whether PostgreSQL reports a caret for this
 // error: analysis errors (class 42) and the input functions of literals
 // do; errors raised while evaluating (overflow, division by zero) do not.
@@ -357,11 +388,11 @@ func (b *builder) typeCast(tc *pg_query.TypeCast, sc *scope) (sql.Expr, error) {
 	}
 	e, err := sql.NewCast(arg, to, true)
 	if err != nil {
-		loc := tc.Location
-		if c := tc.Arg.GetAConst(); c != nil {
-			loc = c.Location // PostgreSQL points at the literal it could not read
+		if c := tc.Arg.GetAConst(); c != nil && c.GetSval() != nil {
+			// PostgreSQL points at the literal it could not read.
+			return nil, b.literalErrAt(err, c.Location)
 		}
-		return nil, b.errAt(err, loc)
+		return nil, b.errAt(err, tc.Location)
 	}
 	return e, nil
 }

@@ -265,10 +265,15 @@ func (b *builder) planValues(lists []*pg_query.Node, targetTypes []sql.Type) (no
 				continue
 			}
 			var err error
+			lit, isConst := rows[r][c].(*sql.Const)
+			fromLiteral := isConst && lit.Typ.OID == sql.OIDUnknown
 			if targetTypes != nil {
 				rows[r][c], err = assignCast(rows[r][c], t)
 			} else {
 				rows[r][c], err = castTo(rows[r][c], t)
+			}
+			if err != nil && fromLiteral {
+				return nil, b.literalErrAt(err, locs[r][c])
 			}
 			if err != nil {
 				return nil, b.errAt(err, locs[r][c])

@@ -54,6 +54,8 @@ bench:
 	$(GO) test ./testdata -run '^$$' -bench 'HNSWWire' -benchtime 1x -timeout 30m
 	# vecindex: ns per 784-d L2 distance per kernel set beside gcc -O3 -march=native C.
 	$(GO) test ./vecindex -run '^$$' -bench 'L2Squared784' -benchtime 1s
+	# vecindex HNSW in-process beside hnswlib (cgo, same data, same run): recall@10 and q/s per ef_search, build time.
+	$(GO) test ./vecindex -run '^$$' -bench 'HNSWFashion' -benchtime 1x -timeout 60m
 
 # Regenerate testdata/golden/*.out from PostgreSQL 15, on purpose only;
 # review `git diff testdata/golden` before committing.

@@ -1,6 +1,46 @@
-// Package vecindex holds QuartzDB's vector search machinery: today the
-// distance kernels shared by exact search and (later) the HNSW graph. It
-// imports nothing else of QuartzDB.
+// Package vecindex holds QuartzDB's vector search machinery: the distance
+// kernels shared by exact search and the HNSW index, and the index itself.
+// It imports nothing else of QuartzDB.
+//
+// # HNSW index
+//
+// Index is a hierarchical navigable small world graph (Malkov & Yashunin)
+// built the way hnswlib builds it, with hnswlib's heuristic neighbour
+// selection both for a new node's links and when re-pruning a full list.
+// New(Config{Dim, Metric, M, EfConstruction, Seed}) makes one; Insert(id,
+// vec) adds a vector under the caller's id (a row key); Search /
+// SearchAppend / SearchWith return the k nearest as Result{ID, Distance};
+// Delete tombstones; Purge repairs and frees tombstones; WriteSnapshot /
+// ReadSnapshot persist it; InsertBatch builds on every core.
+//
+// Distances are pgvector's: MetricL2 reports Euclidean distance (the graph
+// orders by its square), MetricIP the negative inner product, MetricCosine
+// cosine distance (vectors are normalised on insert and queries on search,
+// so it is 1 - dot; zero vectors are rejected on insert and a zero query
+// finds nothing), MetricL1 taxicab distance. halfvec callers convert to
+// float32 first (exact; the Half kernels widen the same way), so storage is
+// float32 either way.
+//
+// Memory layout (graph.go): nodes are dense uint32 slots; vectors, level-0
+// link lists (count + 2M slots), caller ids and flags live in flat slices
+// of fixed-size chunks, with no Go pointer per node; upper-level lists exist
+// only for nodes that have them, in a separate arena. Searches use pooled
+// scratch (epoch-stamped visited sets, typed heaps, buffers) and allocate
+// nothing once warm (SearchAppend/SearchWith with a reused dst).
+//
+// Concurrency: searches never wait for inserts. Link lists are written under
+// striped per-node locks and read without locks through atomic loads (a
+// reader seeing a half-rewritten list still sees only valid nodes, see
+// graph.go); chunk tables grow by publishing a new table atomically; the
+// entry point and top level are one atomic word. Purge and snapshots are
+// the only operations that exclude others (delete.go, snapshot.go).
+//
+// Filtering and iterative scans (search.go): a Filter rejects caller ids
+// without cutting the graph (rejected and deleted nodes are traversed, not
+// returned). SearchOptions.Iterative follows pgvector 0.8's
+// hnsw.iterative_scan = relaxed_order: the search keeps expanding until ef
+// passing nodes are found or MaxVisit (hnsw.max_scan_tuples) distances
+// have been computed.
 //
 // # Distance kernels
 //

@@ -257,6 +257,7 @@ type searcher struct {
 	nbrs  []item   // neighbours being connected
 	prune []item   // candidates when re-pruning a full list
 	slots []uint32 // list being written
+	fresh []uint32 // unvisited neighbours of the node being expanded
 }
 
 func (ix *Index) getSearcher() *searcher {

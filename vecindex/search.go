@@ -208,8 +208,11 @@ func (ix *Index) searchLayer(s *searcher, q []float32, ep uint32, epd float32, e
 			break
 		}
 		s.cand.pop()
+		// Two passes as hnswlib: collect and mark the unvisited
+		// neighbours, prefetching their vectors, then measure them.
 		l := ix.links(s, cur.id, level)
 		n := loadCount(l)
+		fresh := s.fresh[:0]
 		for j := 1; j <= n; j++ {
 			c := atomic.LoadUint32(&l[j])
 			if c >= s.limit {
@@ -222,6 +225,11 @@ func (ix *Index) searchLayer(s *searcher, q []float32, ep uint32, epd float32, e
 				continue
 			}
 			s.vis.marks[c] = s.vis.epoch
+			fresh = append(fresh, c)
+			prefetch(&ix.vec(s.tab, c)[0])
+		}
+		s.fresh = fresh
+		for _, c := range fresh {
 			d := ix.dist(q, ix.vec(s.tab, c))
 			visits++
 			if !m.checked {

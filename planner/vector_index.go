@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/quartzdb/quartzdb/sql"
 	"github.com/quartzdb/quartzdb/storage"
@@ -195,8 +196,9 @@ func (h *hnswGraph) row(id uint64) (nodeRow, bool) {
 	return r, ok
 }
 
-// fill inserts every row of t visible to txn, on every core.
-func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.TableDesc, check func() error) error {
+// fill inserts every row of t visible to txn, on every core. progress,
+// if set, is told how far the graph build has come every few seconds.
+func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.TableDesc, check func() error, progress func(done, total int)) error {
 	it, err := txn.ScanTable(ctx, t)
 	if err != nil {
 		return err
@@ -231,11 +233,25 @@ func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.Table
 		ids = append(ids, h.nextID)
 		vecs = append(vecs, v)
 	}
-	if err := h.g.InsertBatch(ctx, ids, vecs); err != nil {
-		return fmt.Errorf("build hnsw index: %w", err)
+	// Batches short enough that progress is reported and a cancel is
+	// seen every few seconds, long enough to keep every core busy.
+	const batch = 4096
+	last := time.Now()
+	for lo := 0; lo < len(ids); lo += batch {
+		hi := min(lo+batch, len(ids))
+		if err := h.g.InsertBatch(ctx, ids[lo:hi], vecs[lo:hi]); err != nil {
+			return fmt.Errorf("build hnsw index: %w", err)
+		}
+		if progress != nil && time.Since(last) >= progressInterval && hi < len(ids) {
+			progress(hi, len(ids))
+			last = time.Now()
+		}
 	}
 	return nil
 }
+
+// progressInterval is how often a long CREATE INDEX reports progress.
+var progressInterval = 5 * time.Second
 
 // build (re)builds index ixID of t from the rows x's transaction sees and
 // replaces any loaded graph (CREATE INDEX, REINDEX).
@@ -248,7 +264,9 @@ func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) er
 	if err != nil {
 		return err
 	}
-	h.err = h.fill(x.ctx, x.txn, t, func() error { return checkCancel(x) })
+	h.err = h.fill(x.ctx, x.txn, t, func() error { return checkCancel(x) }, func(done, total int) {
+		x.s.notice("NOTICE", "00000", "hnsw index \"%s\": %d of %d vectors inserted (%d%%)", ix.Name, done, total, done*100/total)
+	})
 	close(h.loaded)
 	if h.err != nil {
 		return h.err
@@ -280,14 +298,14 @@ func (vi *vectorIndexes) get(ctx context.Context, t *storage.TableDesc, ix *stor
 		switch {
 		case err != nil:
 			slog.Warn("hnsw snapshot unusable, rebuilding", "index", ix.Name, "err", err)
-			h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() })
+			h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() }, nil)
 		case loaded != nil:
 			vi.loads.Add(1)
 			h.g, h.nextID, h.rows, h.nodes = loaded.g, loaded.nextID, loaded.rows, loaded.nodes
 			h.err = h.reconcile(ctx, txn, t)
 		default:
 			vi.builds.Add(1)
-			h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() })
+			h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() }, nil)
 		}
 		txn.Rollback()
 		close(h.loaded)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quartzdb/quartzdb/sql"
 	"github.com/quartzdb/quartzdb/storage"
 )
 
@@ -209,5 +210,53 @@ func TestHNSWExplain(t *testing.T) {
 		if got := run(t, s, c.stmt); got != c.want {
 			t.Errorf("%s:\ngot:\n%s\nwant:\n%s", c.stmt, got, c.want)
 		}
+	}
+}
+
+// TestHNSWBuildProgressAndCancel checks that CREATE INDEX reports progress
+// as NOTICEs while it builds and stops with 57014 when cancelled.
+func TestHNSWBuildProgressAndCancel(t *testing.T) {
+	saved := progressInterval
+	progressInterval = 0
+	defer func() { progressInterval = saved }()
+	s := testSession(t)
+	var notices []string
+	s.opts.Notice = func(e *sql.Error) { notices = append(notices, e.Message) }
+	vectorTable(t, s, 9000)
+	if got := run(t, s, "CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)"); got != "CREATE INDEX" {
+		t.Fatalf("create index: %s", got)
+	}
+	want := []string{
+		`hnsw index "items_embedding_idx": 4096 of 9000 vectors inserted (45%)`,
+		`hnsw index "items_embedding_idx": 8192 of 9000 vectors inserted (91%)`,
+	}
+	if strings.Join(notices, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notices:\n%s\nwant:\n%s", strings.Join(notices, "\n"), strings.Join(want, "\n"))
+	}
+
+	// Cancel from inside the build, at its first progress report, as a
+	// CancelRequest arriving mid-statement would.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	notices = nil
+	s.opts.Notice = func(e *sql.Error) { notices = append(notices, e.Message); cancel() }
+	stmts, err := sql.Parse("CREATE INDEX again ON items USING hnsw (embedding vector_l2_ops)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Prepare(ctx, stmts[0], "", nil)
+	if err == nil {
+		_, err = s.Bind(ctx, p, nil)
+	}
+	if sql.CodeOf(err) != "57014" {
+		t.Errorf("cancelled CREATE INDEX: %v (%s), want 57014", err, sql.CodeOf(err))
+	}
+	if len(notices) != 1 {
+		t.Errorf("the build went on after the cancel: %q", notices)
+	}
+	s.Fail(err)
+	_ = s.EndImplicit(context.Background())
+	if got := run(t, s, "SELECT count(*) FROM items"); got != "9000\nSELECT 1" {
+		t.Errorf("session after cancel: %q", got)
 	}
 }

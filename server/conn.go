@@ -375,6 +375,11 @@ func (c *conn) sendNotice(e *sql.Error) {
 	er := errorResponse(&n)
 	nr := pgproto3.NoticeResponse(*er)
 	c.be.Send(&nr)
+	// Flushed at once: a long statement's progress notices must reach
+	// the client while it runs, not with its result.
+	if err := c.be.Flush(); err != nil {
+		c.log.Debug("send notice", "err", err)
+	}
 }
 
 // errorResponse builds the wire form of e.

@@ -56,6 +56,24 @@ type hnswGraph struct {
 	nodes  map[string]map[uint64]bool // encoded primary key → its node ids
 	loaded chan struct{}              // closed when the initial build ends
 	err    error                      // the initial build's error
+
+	purging atomic.Bool // a background Purge is running
+}
+
+// maybePurge starts a background purge of tombstones once they are a tenth
+// of the graph (and at least a thousand): until purged, a deleted node
+// still costs search time and its slot stays taken.
+func (h *hnswGraph) maybePurge() {
+	dead := h.g.Deleted()
+	if dead < 1000 || dead*10 < h.g.Len() || !h.purging.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer h.purging.Store(false)
+		if _, err := h.g.Purge(context.Background()); err != nil {
+			slog.Warn("hnsw purge", "err", err)
+		}
+	}()
 }
 
 // nodeRow identifies the row a node was inserted for.
@@ -434,10 +452,15 @@ func (s *Session) settleVectorChanges(committed bool) {
 			keep[c.h][c.added] = true
 		}
 	}
+	touched := map[*hnswGraph]bool{}
 	for _, c := range changes {
 		if c.supersedes != "" {
 			c.h.forgetRowExcept(c.supersedes, keep[c.h])
+			touched[c.h] = true
 		}
+	}
+	for h := range touched {
+		h.maybePurge()
 	}
 }
 

@@ -17,7 +17,7 @@ BENCHTIME ?= 15s
 # nothing for the same reason, so its packages are listed.
 TESTDATA_PKGS := ./testdata/ ./testdata/fmnist/
 
-.PHONY: all build run test fmt fmt-check vet bench golden clean
+.PHONY: all build run test fmt fmt-check vet bench bench-data golden clean
 
 all: build
 
@@ -46,7 +46,7 @@ vet:
 
 # QuartzDB beside PostgreSQL 15 in the same run; prints one summary line
 # per scenario with the quartz/postgres ratio.
-bench:
+bench: bench-data
 	$(GO) test ./testdata -run '^$$' -bench 'VsPostgres' -benchtime $(BENCHTIME) -timeout 10m
 	# Exact kNN over the wire on Fashion-MNIST (50 queries), beside the same search in-process.
 	$(GO) test ./testdata -run '^$$' -bench 'ExactKNN' -benchtime 50x -timeout 20m
@@ -56,6 +56,13 @@ bench:
 	$(GO) test ./vecindex -run '^$$' -bench 'L2Squared784' -benchtime 1s
 	# vecindex HNSW in-process beside hnswlib (cgo, same data, same run): recall@10 and q/s per ef_search, build time.
 	$(GO) test ./vecindex -run '^$$' -bench 'HNSWFashion' -benchtime 1x -timeout 60m
+
+# The vector benchmarks' data and reference: Debian's Fashion-MNIST and
+# hnswlib headers, installed when missing (needs root, as .ci/run runs).
+bench-data:
+	@for p in dataset-fashion-mnist libhnswlib-dev; do \
+		dpkg -s $$p >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q --no-install-recommends $$p; } || exit 1; \
+	done
 
 # Regenerate testdata/golden/*.out from PostgreSQL 15, on purpose only;
 # review `git diff testdata/golden` before committing.

@@ -28,6 +28,9 @@ type builder struct {
 	// outer lists the scopes of enclosing queries, innermost last, for
 	// correlated subqueries.
 	outer []*outerScope
+	// lateral is the scope of the FROM items left of the one being
+	// planned, which a LATERAL subquery may read.
+	lateral *scope
 }
 
 // outerScope is an enclosing query's scope and the cell through which a
@@ -50,6 +53,11 @@ type outerColRef struct {
 }
 
 func (o *outerColRef) Type() sql.Type { return o.typ }
+
+// RowIndependent tells the sql package that an outer reference is fixed
+// while the inner query runs (it does not read the inner row), so e.g. an
+// index scan may evaluate it once.
+func (o *outerColRef) RowIndependent() bool { return true }
 func (o *outerColRef) Eval(*sql.EvalContext, []sql.Datum) (sql.Datum, error) {
 	if o.cell.row == nil || o.index >= len(o.cell.row) {
 		return nil, nil

@@ -111,6 +111,16 @@ func explainNode(n node, depth int, out *[]string) {
 	case *distinctNode:
 		head("Unique")
 		explainNode(v.in, depth+1, out)
+	case *lateralJoinNode:
+		if v.kind == joinLeft {
+			head("Nested Loop Left Join")
+		} else {
+			head("Nested Loop")
+		}
+		explainNode(v.left, depth+1, out)
+		explainNode(v.right, depth+1, out)
+	case *lateralNode:
+		explainNode(v.in, depth, out)
 	case *joinNode:
 		head("Nested Loop")
 		explainNode(v.left, depth+1, out)

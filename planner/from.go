@@ -14,7 +14,9 @@ func (b *builder) planFrom(items []*pg_query.Node) (node, *scope, error) {
 	var n node
 	var sc *scope
 	for _, it := range items {
-		in, isc, err := b.planFromItem(it)
+		lb := *b
+		lb.lateral = sc // a LATERAL item may read the items before it
+		in, isc, err := lb.planFromItem(it)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -23,9 +25,18 @@ func (b *builder) planFrom(items []*pg_query.Node) (node, *scope, error) {
 			continue
 		}
 		sc = sc.concat(isc)
-		n = &joinNode{left: n, right: in, kind: joinInner, cols: sc.cols}
+		n = joinOf(n, in, joinInner, nil, sc.cols)
 	}
 	return n, sc, nil
+}
+
+// joinOf joins left and right, as a lateral join when right is a LATERAL
+// subquery that reads left's row.
+func joinOf(left, right node, kind joinKind, on sql.Expr, cols []colInfo) node {
+	if lat, ok := right.(*lateralNode); ok {
+		return &lateralJoinNode{left: left, right: lat, kind: kind, on: on, cols: cols}
+	}
+	return &joinNode{left: left, right: right, kind: kind, on: on, cols: cols}
 }
 
 func (b *builder) planFromItem(it *pg_query.Node) (node, *scope, error) {
@@ -60,11 +71,14 @@ func (b *builder) planFromItem(it *pg_query.Node) (node, *scope, error) {
 		return b.planJoin(v.JoinExpr)
 	case *pg_query.Node_RangeSubselect:
 		rs := v.RangeSubselect
-		if rs.Lateral {
-			return nil, nil, sql.Errorf(sql.CodeFeatureNotSupported, "LATERAL is not supported yet")
-		}
 		sub := *b
 		sub.agg = nil
+		sub.lateral = nil
+		var cell *rowCell
+		if rs.Lateral && b.lateral != nil {
+			cell = &rowCell{}
+			sub.outer = append(append([]*outerScope(nil), b.outer...), &outerScope{sc: b.lateral, cell: cell})
+		}
 		n, err := sub.planQuery(rs.Subquery.GetSelectStmt())
 		if err != nil {
 			return nil, nil, err
@@ -80,6 +94,9 @@ func (b *builder) planFromItem(it *pg_query.Node) (node, *scope, error) {
 		sc := &scope{cols: cols}
 		if rs.Alias != nil && len(rs.Alias.Colnames) > 0 {
 			renameColumns(sc, stringsOf(rs.Alias.Colnames))
+		}
+		if cell != nil {
+			return &lateralNode{in: n, cols: sc.cols, cell: cell}, sc, nil
 		}
 		return &renameNode{in: n, cols: sc.cols}, sc, nil
 	case *pg_query.Node_RangeFunction:
@@ -173,7 +190,9 @@ func (b *builder) planJoin(j *pg_query.JoinExpr) (node, *scope, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	right, rsc, err := b.planFromItem(j.Rarg)
+	rb := *b
+	rb.lateral = lsc
+	right, rsc, err := rb.planFromItem(j.Rarg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -233,5 +252,9 @@ func (b *builder) planJoin(j *pg_query.JoinExpr) (node, *scope, error) {
 			sc.cols[i].table = j.Alias.Aliasname
 		}
 	}
-	return &joinNode{left: left, right: right, kind: kind, on: on, cols: sc.cols}, sc, nil
+	if _, lateral := right.(*lateralNode); lateral && (kind == joinRight || kind == joinFull) {
+		return nil, nil, sql.Errorf(sql.CodeInvalidColumnReference, "invalid reference to FROM-clause entry for table \"%s\"", lsc.cols[0].table).
+			WithDetail("The combining JOIN type must be INNER or LEFT for a LATERAL reference.")
+	}
+	return joinOf(left, right, kind, on, sc.cols), sc, nil
 }

@@ -260,3 +260,33 @@ func TestHNSWBuildProgressAndCancel(t *testing.T) {
 		t.Errorf("session after cancel: %q", got)
 	}
 }
+
+// TestHNSWLateral checks LATERAL subqueries, and that the index serves
+// the per-row kNN query inside one.
+func TestHNSWLateral(t *testing.T) {
+	s := testSession(t)
+	vectorTable(t, s, 300)
+	run(t, s, "CREATE TABLE queries (qid int4 PRIMARY KEY, q vector(4));INSERT INTO queries VALUES (1, '[0.1,0.2,0.3,0.4]'), (2, '[0.9,0.8,0.7,0.6]'), (3, NULL)")
+	// (Without an index a NULL query vector orders every row alike; with
+	// one, pgvector returns no rows for it: compare the non-NULL ones.)
+	lateral := "SELECT qid, n.id FROM queries CROSS JOIN LATERAL (SELECT id FROM items ORDER BY embedding <-> queries.q LIMIT 3) n WHERE q IS NOT NULL ORDER BY qid"
+	before := run(t, s, lateral)
+	run(t, s, "CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)")
+	if got := run(t, s, lateral); got != before {
+		t.Errorf("lateral kNN with the index:\n%s\nwithout:\n%s", got, before)
+	}
+	if got := run(t, s, "EXPLAIN "+lateral); !strings.Contains(got, "Index Scan using items_embedding_idx on items") {
+		t.Errorf("lateral plan does not use the index:\n%s", got)
+	}
+	// The NULL query vector yields no rows (an inner join drops qid 3),
+	// a LEFT JOIN LATERAL keeps it with NULLs.
+	if got := run(t, s, "SELECT qid, n.id FROM queries LEFT JOIN LATERAL (SELECT id FROM items ORDER BY embedding <-> queries.q LIMIT 1) n ON true ORDER BY qid"); !strings.HasSuffix(got, "\n3|NULL\nSELECT 3") {
+		t.Errorf("left join lateral: %q", got)
+	}
+	if got := run(t, s, "SELECT count(*) FROM queries q, LATERAL (SELECT id FROM items WHERE cat = q.qid) x"); got != "90\nSELECT 1" {
+		t.Errorf("comma lateral: %q", got)
+	}
+	if got := run(t, s, "SELECT * FROM queries q RIGHT JOIN LATERAL (SELECT q.qid) x ON true"); got != "ERROR 42P10" {
+		t.Errorf("right join lateral: %q", got)
+	}
+}

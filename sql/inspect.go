@@ -36,8 +36,12 @@ func BinaryOperands(e Expr) (op string, l, r Expr, ok bool) {
 }
 
 // ReferencesColumns reports whether e may read the current row. Nodes
-// this package does not know (the planner's own) count as reading it.
+// this package does not know (the planner's own) count as reading it,
+// unless they say otherwise with a RowIndependent() bool method.
 func ReferencesColumns(e Expr) bool {
+	if ri, ok := e.(interface{ RowIndependent() bool }); ok && ri.RowIndependent() {
+		return false
+	}
 	switch v := e.(type) {
 	case *ColRef:
 		return true

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -77,11 +78,28 @@ func TypeFromAST(tn *pg_query.TypeName) (Type, error) {
 	t := Type{ti.OID, -1}
 	var mods []int64
 	for _, m := range tn.Typmods {
-		c := m.GetAConst()
-		if c == nil || c.GetIval() == nil {
+		// PostgreSQL hands typmods to the type's typmodin as text
+		// (integers, floats, strings and identifiers alike), which reads
+		// them as integers.
+		var text string
+		switch c := m.GetAConst(); {
+		case c != nil && c.GetIval() != nil:
+			mods = append(mods, int64(c.GetIval().Ival))
+			continue
+		case c != nil && c.GetFval() != nil:
+			text = c.GetFval().Fval
+		case c != nil && c.GetSval() != nil:
+			text = c.GetSval().Sval
+		case m.GetColumnRef() != nil && len(m.GetColumnRef().Fields) == 1 && m.GetColumnRef().Fields[0].GetString_() != nil:
+			text = m.GetColumnRef().Fields[0].GetString_().Sval
+		default:
 			return Type{}, Errorf(CodeSyntaxError, "type modifiers must be simple constants or identifiers").WithPosition(pos)
 		}
-		mods = append(mods, int64(c.GetIval().Ival))
+		n, err := strconv.ParseInt(strings.TrimSpace(text), 10, 32)
+		if err != nil {
+			return Type{}, Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type integer: \"%s\"", text).WithPosition(pos)
+		}
+		mods = append(mods, n)
 	}
 	if len(mods) > 0 {
 		mod, err := typmodFor(ti, mods)

@@ -36,6 +36,7 @@ SELECT '[1, ,3]'::halfvec;
 SELECT '[1,2,3]'::halfvec(3);
 SELECT '[1,2,3]'::halfvec(2);
 SELECT '[1,2,3]'::halfvec(3, 2);
+SELECT '[1,2,3]'::halfvec('a');
 SELECT '[1,2,3]'::halfvec(0);
 SELECT '[1,2,3]'::halfvec(16001);
 

@@ -41,6 +41,7 @@ SELECT '[1, ,3]'::vector;
 SELECT '[1,2,3]'::vector(3);
 SELECT '[1,2,3]'::vector(2);
 SELECT '[1,2,3]'::vector(3, 2);
+SELECT '[1,2,3]'::vector('a');
 SELECT '[1,2,3]'::vector(0);
 SELECT '[1,2,3]'::vector(16001);
 

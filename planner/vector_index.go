@@ -214,16 +214,16 @@ func (h *hnswGraph) row(id uint64) (nodeRow, bool) {
 	return r, ok
 }
 
-// fill inserts every row of t visible to txn, on every core. progress,
-// if set, is told how far the graph build has come every few seconds.
-func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.TableDesc, check func() error, progress func(done, total int)) error {
+// indexedRows calls fn for every row of t visible to txn whose vector the
+// graph indexes, with the vector and the row's identity; check runs every
+// thousand rows (cancellation).
+func (h *hnswGraph) indexedRows(ctx context.Context, txn *storage.Txn, t *storage.TableDesc, check func() error,
+	fn func(row []sql.Datum, v []float32, pk []sql.Datum, key string) error) error {
 	it, err := txn.ScanTable(ctx, t)
 	if err != nil {
 		return err
 	}
 	defer it.Close()
-	var ids []uint64
-	var vecs [][]float32
 	for n := 0; ; n++ {
 		if n%1024 == 0 {
 			if err := check(); err != nil {
@@ -231,11 +231,8 @@ func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.Table
 			}
 		}
 		row, err := it.Next(ctx)
-		if err != nil {
+		if err != nil || row == nil {
 			return err
-		}
-		if row == nil {
-			break
 		}
 		v, ok := indexedVector(row[h.col], h.op)
 		if !ok {
@@ -245,11 +242,27 @@ func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.Table
 		if err != nil {
 			return err
 		}
+		if err := fn(row, v, pk, key); err != nil {
+			return err
+		}
+	}
+}
+
+// fill inserts every row of t visible to txn, on every core. progress,
+// if set, is told how far the graph build has come every few seconds.
+func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.TableDesc, check func() error, progress func(done, total int)) error {
+	var ids []uint64
+	var vecs [][]float32
+	err := h.indexedRows(ctx, txn, t, check, func(_ []sql.Datum, v []float32, pk []sql.Datum, key string) error {
 		h.nextID++
 		h.rows[h.nextID] = nodeRow{pk: pk, key: key, hash: vectorHash(v)}
 		h.nodes[key] = map[uint64]bool{h.nextID: true}
 		ids = append(ids, h.nextID)
 		vecs = append(vecs, v)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// Batches short enough that progress is reported and a cancel is
 	// seen every few seconds, long enough to keep every core busy.

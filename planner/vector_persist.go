@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/quartzdb/quartzdb/sql"
 	"github.com/quartzdb/quartzdb/storage"
 	"github.com/quartzdb/quartzdb/vecindex"
 )
@@ -209,52 +210,28 @@ func loadSnapshot(dir string, t *storage.TableDesc, ix *storage.IndexDesc) (*hns
 // unchanged rows stay (and learn their primary key values), everything
 // else is added or removed.
 func (h *hnswGraph) reconcile(ctx context.Context, txn *storage.Txn, t *storage.TableDesc) error {
-	it, err := txn.ScanTable(ctx, t)
-	if err != nil {
-		return err
-	}
-	defer it.Close()
 	seen := make(map[uint64]bool, len(h.rows))
 	var added, removed int
-	for {
-		row, err := it.Next(ctx)
-		if err != nil {
-			return err
-		}
-		if row == nil {
-			break
-		}
-		v, ok := indexedVector(row[h.col], h.op)
-		if !ok {
-			continue
-		}
-		pk, key, err := storage.RowIdentity(t, row)
-		if err != nil {
-			return err
-		}
+	err := h.indexedRows(ctx, txn, t, ctx.Err, func(row []sql.Datum, v []float32, pk []sql.Datum, key string) error {
 		hash := vectorHash(v)
-		kept := false
 		for id := range h.nodes[key] {
-			if r := h.rows[id]; r.hash == hash && !kept {
+			if r := h.rows[id]; r.hash == hash {
 				r.pk = pk
 				h.rows[id] = r
 				seen[id] = true
-				kept = true
+				return nil
 			}
 		}
-		if !kept {
-			if _, err := h.add(t, row); err != nil {
-				return err
-			}
-			h.mu.Lock()
-			for id := range h.nodes[key] {
-				if h.rows[id].hash == hash && h.rows[id].pk != nil {
-					seen[id] = true
-				}
-			}
-			h.mu.Unlock()
-			added++
+		id, err := h.add(t, row)
+		if err != nil {
+			return err
 		}
+		seen[id] = true
+		added++
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	var stale []uint64
 	for id := range h.rows {

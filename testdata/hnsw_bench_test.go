@@ -2,7 +2,6 @@ package testdata_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -41,17 +40,7 @@ var hnswBenchEfs = func() []int {
 // in the same run is vecindex alone in-process at the same settings
 // (one thread), whose own benchmark compares it with hnswlib.
 func BenchmarkHNSWWire(b *testing.B) {
-	base, err := fmnist.Train()
-	if errors.Is(err, fmnist.ErrMissing) {
-		b.Skip(err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	queries, err := fmnist.Test()
-	if err != nil {
-		b.Fatal(err)
-	}
+	base, queries := loadFashionMNIST(b)
 	queries = queries[:hnswBenchQueries]
 	ctx := context.Background()
 	dsn := newQuartzTarget(b).fresh(b, "hnsw")

@@ -29,17 +29,7 @@ const knnK = 10
 // wire, the storage scan and the executor cost on top of the arithmetic.
 // Both sides must return the same neighbours.
 func BenchmarkExactKNN(b *testing.B) {
-	base, err := fmnist.Train()
-	if errors.Is(err, fmnist.ErrMissing) {
-		b.Skip(err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	queries, err := fmnist.Test()
-	if err != nil {
-		b.Fatal(err)
-	}
+	base, queries := loadFashionMNIST(b)
 	ctx := context.Background()
 	q := newQuartzTarget(b)
 	conn, err := pgx.Connect(ctx, q.fresh(b, "knn"))
@@ -93,6 +83,23 @@ func BenchmarkExactKNN(b *testing.B) {
 		fmt.Printf("exact kNN fashion-mnist 60000x784 k=10 (%s kernels): wire %.1f q/s, in-process %.1f q/s, ratio %.2fx\n",
 			vecindex.KernelName(), wireQPS, localQPS, wireQPS/localQPS)
 	}
+}
+
+// loadFashionMNIST returns the training images (the base set) and the
+// test images (the queries), skipping b when the dataset is not installed.
+func loadFashionMNIST(b *testing.B) (base, queries [][]float32) {
+	b.Helper()
+	base, err := fmnist.Train()
+	if errors.Is(err, fmnist.ErrMissing) {
+		b.Skip(err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	if queries, err = fmnist.Test(); err != nil {
+		b.Fatal(err)
+	}
+	return base, queries
 }
 
 // loadVectors creates table fmnist and fills it with COPY FROM STDIN in

@@ -101,6 +101,15 @@ type scanNode struct {
 	cols  []colInfo
 	// pk, when set, turns the scan into a point lookup by primary key.
 	pk []sql.Expr
+	// eq, when set, reads only the rows an index's equality finds.
+	eq *indexEq
+}
+
+// indexEq is an equality scan of a btree index: one value per column.
+type indexEq struct {
+	index *storage.IndexDesc
+	vals  []sql.Expr
+	conds []sql.Expr // the WHERE conjuncts the values came from, for EXPLAIN
 }
 
 func (n *scanNode) columns() []colInfo { return n.cols }
@@ -125,6 +134,21 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 			return &sliceIter{}, nil
 		}
 		return &sliceIter{rows: [][]sql.Datum{row}}, nil
+	}
+	if n.eq != nil {
+		vals := make([]sql.Datum, len(n.eq.vals))
+		for i, e := range n.eq.vals {
+			v, err := e.Eval(x.ec, nil)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+		}
+		it, err := x.txn.ScanIndexEq(x.ctx, n.table, n.eq.index, vals)
+		if err != nil {
+			return nil, fmt.Errorf("scan %s through %s: %w", n.table.Name, n.eq.index.Name, err)
+		}
+		return &scanIter{it: it}, nil
 	}
 	it, err := x.txn.ScanTable(x.ctx, n.table)
 	if err != nil {

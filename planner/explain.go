@@ -139,13 +139,36 @@ func explainNode(n node, depth int, out *[]string) {
 }
 
 func explainScan(s *scanNode, pred sql.Expr, head func(string), detail func(string, ...any)) {
-	if s.pk != nil {
+	var conds []sql.Expr
+	switch {
+	case s.pk != nil:
 		head(fmt.Sprintf("Index Scan using %s on %s", s.table.PrimaryIndex().Name, s.table.Name))
-	} else {
+		_, conds = columnEqualities(s, s.table.PrimaryKey, pred)
+	case s.eq != nil:
+		head(fmt.Sprintf("Index Scan using %s on %s", s.eq.index.Name, s.table.Name))
+		conds = s.eq.conds
+	default:
 		head("Seq Scan on " + s.table.Name)
 	}
-	if pred != nil {
-		detail("Filter: %s", exprText(pred, s.cols))
+	if len(conds) > 0 {
+		detail("Index Cond: %s", andText(conds, s.cols))
+	}
+	if pred == nil {
+		return
+	}
+	// The filter shows what the index condition does not already say.
+	var rest []sql.Expr
+	for _, c := range sql.Conjuncts(pred) {
+		inCond := false
+		for _, ic := range conds {
+			inCond = inCond || ic == c
+		}
+		if !inCond {
+			rest = append(rest, c)
+		}
+	}
+	if len(rest) > 0 {
+		detail("Filter: %s", andText(rest, s.cols))
 	}
 }
 
@@ -155,6 +178,18 @@ func explainHNSW(s *hnswScanNode, pred sql.Expr, head func(string), detail func(
 	if pred != nil {
 		detail("Filter: %s", exprText(pred, s.cols))
 	}
+}
+
+// andText renders conjuncts joined by AND, as one condition.
+func andText(conds []sql.Expr, cols []colInfo) string {
+	if len(conds) == 1 {
+		return exprText(conds[0], cols)
+	}
+	texts := make([]string, len(conds))
+	for i, c := range conds {
+		texts[i] = exprText(c, cols)
+	}
+	return "(" + strings.Join(texts, " AND ") + ")"
 }
 
 // colExprAt returns the expression computing output column i of n and

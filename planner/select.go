@@ -621,42 +621,84 @@ func exprLocation(n *pg_query.Node) int32 {
 }
 
 // pushFilter applies a WHERE condition; over a plain table scan, equality
-// on every primary-key column turns the scan into a point lookup.
+// on every primary-key column turns the scan into a point lookup, and
+// equality on every column of a btree index into an index scan. The filter
+// stays above either and re-checks every row.
 func (b *builder) pushFilter(in node, pred sql.Expr) node {
-	if scan, ok := in.(*scanNode); ok && scan.pk == nil && len(scan.table.PrimaryKey) > 0 {
-		if pk := pkEqualities(scan, pred); pk != nil {
-			scan.pk = pk
+	if scan, ok := in.(*scanNode); ok && scan.pk == nil && scan.eq == nil {
+		if len(scan.table.PrimaryKey) > 0 {
+			scan.pk, _ = columnEqualities(scan, scan.table.PrimaryKey, pred)
+		}
+		if scan.pk == nil {
+			for i := range scan.table.Indexes {
+				ix := &scan.table.Indexes[i]
+				if ix.Primary || ix.IsVector() {
+					continue
+				}
+				if vals, conds := columnEqualities(scan, ix.ColumnIDs, pred); vals != nil {
+					scan.eq = &indexEq{index: ix, vals: vals, conds: conds}
+					break
+				}
+			}
 		}
 	}
 	return &filterNode{in: in, pred: pred}
 }
 
-// pkEqualities finds "pkcol = expr" conjuncts (expr free of columns) for
-// every primary-key column, with expr cast to the column's type.
-func pkEqualities(scan *scanNode, pred sql.Expr) []sql.Expr {
+// columnEqualities finds a "col = expr" conjunct (expr free of the row's
+// columns) for every column in cols, with expr of the column's type (an
+// integer of a narrower type is widened), and returns the exprs and the
+// conjuncts they came from; nil when some column has none.
+func columnEqualities(scan *scanNode, cols []uint32, pred sql.Expr) ([]sql.Expr, []sql.Expr) {
 	conj := sql.Conjuncts(pred)
-	out := make([]sql.Expr, len(scan.table.PrimaryKey))
-	for i, colID := range scan.table.PrimaryKey {
+	out := make([]sql.Expr, len(cols))
+	used := make([]sql.Expr, len(cols))
+	for i, colID := range cols {
 		pos := scan.table.ColumnIndex(colID)
 		for _, c := range conj {
 			l, r, ok := sql.EqualityOperands(c)
 			if !ok {
 				continue
 			}
-			if cr, isCol := l.(*sql.ColRef); isCol && cr.Index == pos && !sql.ReferencesColumns(r) && r.Type() == cr.Typ {
-				out[i] = r
-				break
+			if cr, isCol := r.(*sql.ColRef); isCol && cr.Index == pos {
+				l, r = r, l
 			}
-			if cr, isCol := r.(*sql.ColRef); isCol && cr.Index == pos && !sql.ReferencesColumns(l) && l.Type() == cr.Typ {
-				out[i] = l
+			cr, isCol := l.(*sql.ColRef)
+			if !isCol || cr.Index != pos || sql.ReferencesColumns(r) {
+				continue
+			}
+			if v := keyOperand(r, cr.Typ); v != nil {
+				out[i], used[i] = v, c
 				break
 			}
 		}
 		if out[i] == nil {
-			return nil
+			return nil, nil
 		}
 	}
-	return out
+	return out, used
+}
+
+// keyOperand returns e as a value of the key column type t, or nil when
+// its key encoding could differ: the same type, or a narrower integer
+// widened (an int4 literal compared with an int8 key).
+func keyOperand(e sql.Expr, t sql.Type) sql.Expr {
+	if e.Type() == t {
+		return e
+	}
+	rank := map[uint32]int{sql.OIDInt2: 1, sql.OIDInt4: 2, sql.OIDInt8: 3}
+	from, to := rank[e.Type().OID], rank[t.OID]
+	if from == 0 || to == 0 || from > to {
+		return nil
+	}
+	c, err := sql.NewCast(e, t, false)
+	if err != nil {
+		return nil
+	}
+	if folded, err := sql.FoldConstants(c); err == nil {
+		return folded
+	}
+	return c
 }
 
 // figureColname names an output column the way PostgreSQL's

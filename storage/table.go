@@ -649,3 +649,102 @@ func (t *TableDesc) IndexByID(id uint32) *IndexDesc {
 	}
 	return nil
 }
+
+// ScanIndexEq iterates the rows whose ix columns equal vals (one value per
+// index column), through the index entries, as the transaction sees them.
+// NULL equals nothing, so a NULL in vals yields no rows.
+func (t *Txn) ScanIndexEq(ctx context.Context, td *TableDesc, ix *IndexDesc, vals []sql.Datum) (RowIterator, error) {
+	if ix.IsVector() || len(vals) != len(ix.ColumnIDs) {
+		return nil, fmt.Errorf("storage: equality scan of index %q with %d values", ix.Name, len(vals))
+	}
+	for _, v := range vals {
+		if v == nil {
+			return emptyRows{}, nil
+		}
+	}
+	prefix, err := indexKey(td, ix, vals)
+	if err != nil {
+		return nil, err
+	}
+	if ix.Primary {
+		row, err := t.GetRowByPK(ctx, td, vals)
+		if err != nil || row == nil {
+			return emptyRows{}, err
+		}
+		return &sliceRows{rows: [][]sql.Datum{row}}, nil
+	}
+	it, err := t.Scan(ctx, prefix, prefixEnd(prefix))
+	if err != nil {
+		return nil, fmt.Errorf("scan index %q: %w", ix.Name, err)
+	}
+	return &indexEqIter{t: t, td: td, it: it, unique: ix.Unique, prefixLen: len(prefix)}, nil
+}
+
+// indexEqIter turns index entries into rows: a unique index's entry holds
+// the primary key suffix as its value, a plain index's ends its key.
+type indexEqIter struct {
+	t         *Txn
+	td        *TableDesc
+	it        KVIter
+	unique    bool
+	prefixLen int
+	done      bool
+}
+
+func (ii *indexEqIter) Next(ctx context.Context) ([]sql.Datum, error) {
+	for !ii.done {
+		if !ii.it.Next() {
+			err := ii.it.Err()
+			ii.Close()
+			if err != nil {
+				return nil, fmt.Errorf("scan index of %q: %w", ii.td.Name, err)
+			}
+			return nil, nil
+		}
+		var suffix []byte
+		if ii.unique {
+			if len(ii.it.Key()) != ii.prefixLen {
+				continue // a longer key that merely starts with the values
+			}
+			suffix = append([]byte(nil), ii.it.Value()...)
+		} else {
+			suffix = append([]byte(nil), ii.it.Key()[ii.prefixLen:]...)
+		}
+		k := rowKey(ii.td, suffix)
+		val, ok, err := ii.t.Get(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("storage: index entry of %q points at a missing row", ii.td.Name)
+		}
+		return ii.t.decodeStored(ii.td, k, val)
+	}
+	return nil, nil
+}
+
+func (ii *indexEqIter) Close() {
+	if !ii.done {
+		ii.done = true
+		_ = ii.it.Close()
+	}
+}
+
+// emptyRows and sliceRows are RowIterators over nothing and over rows
+// already read.
+type emptyRows struct{}
+
+func (emptyRows) Next(context.Context) ([]sql.Datum, error) { return nil, nil }
+func (emptyRows) Close()                                    {}
+
+type sliceRows struct{ rows [][]sql.Datum }
+
+func (s *sliceRows) Next(context.Context) ([]sql.Datum, error) {
+	if len(s.rows) == 0 {
+		return nil, nil
+	}
+	r := s.rows[0]
+	s.rows = s.rows[1:]
+	return r, nil
+}
+func (s *sliceRows) Close() {}

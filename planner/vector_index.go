@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -493,7 +494,18 @@ type hnswScanNode struct {
 	pred          sql.Expr
 	// orderText is the ORDER BY expression for EXPLAIN's "Order By".
 	orderText string
+	// op and col are the distance operator and the vector column.
+	op  string
+	col int
+	// exact, when set, is a btree equality scan for the WHERE clause; when
+	// it finds at most exactScanLimit rows they are ranked exactly instead
+	// (cheaper than the graph, and never misses a row).
+	exact *scanNode
 }
+
+// exactScanLimit is how many rows a selective filter may match for an
+// exact ranking to be chosen over the graph.
+const exactScanLimit = 2000
 
 func (n *hnswScanNode) columns() []colInfo { return n.cols }
 
@@ -509,6 +521,11 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 	q, ok := indexedVector(qd, h.op)
 	if !ok {
 		return &sliceIter{}, nil // NULL or (cosine) zero query: pgvector returns no rows
+	}
+	if n.exact != nil {
+		if rows, small, err := n.rankExactly(x, qd); err != nil || small {
+			return &sliceIter{rows: rows}, err
+		}
 	}
 	ef := x.s.intSetting("hnsw.ef_search", 40)
 	opt := vecindex.SearchOptions{Ef: ef}
@@ -603,6 +620,53 @@ func (it *hnswIter) next(x *execCtx) ([]sql.Datum, error) {
 
 func (it *hnswIter) close() {}
 
+// rankExactly reads the rows of the exact scan and, when there are at most
+// exactScanLimit of them, returns them nearest first (NULL vectors last,
+// ties in scan order) with small set; otherwise small is false.
+func (n *hnswScanNode) rankExactly(x *execCtx, query sql.Datum) ([][]sql.Datum, bool, error) {
+	it, err := n.exact.open(x)
+	if err != nil {
+		return nil, false, err
+	}
+	defer it.close()
+	type ranked struct {
+		row  []sql.Datum
+		dist float64
+		null bool
+	}
+	var rows []ranked
+	for {
+		row, err := it.next(x)
+		if err != nil {
+			return nil, false, err
+		}
+		if row == nil {
+			break
+		}
+		if len(rows) == exactScanLimit {
+			return nil, false, nil
+		}
+		r := ranked{row: append([]sql.Datum(nil), row...), null: row[n.col] == nil}
+		if !r.null {
+			if r.dist, err = sql.VectorDistance(n.op, row[n.col], query); err != nil {
+				return nil, false, err
+			}
+		}
+		rows = append(rows, r)
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].null != rows[j].null {
+			return !rows[i].null
+		}
+		return rows[i].dist < rows[j].dist
+	})
+	out := make([][]sql.Datum, len(rows))
+	for i, r := range rows {
+		out[i] = r.row
+	}
+	return out, true, nil
+}
+
 // want evaluates LIMIT + OFFSET.
 func (n *hnswScanNode) want(x *execCtx) (int, error) {
 	total := 0
@@ -655,7 +719,10 @@ func useVectorIndex(sn *sortNode) {
 		if ix.ColumnIDs[0] != colID || hnswOpClasses[ix.OpClasses[0]].op != op {
 			continue
 		}
-		hs := &hnswScanNode{table: scan.table, index: ix, cols: scan.cols, query: r, limit: sn.limit, offset: sn.offset}
+		hs := &hnswScanNode{table: scan.table, index: ix, cols: scan.cols, query: r, limit: sn.limit, offset: sn.offset, op: op, col: col.Index}
+		if scan.eq != nil {
+			hs.exact = scan // a btree equality may select few enough rows to rank them all
+		}
 		sn.indexOrdered = true
 		hs.orderText = exprText(proj.exprs[sn.keys[0].index], scan.cols)
 		if filter != nil {

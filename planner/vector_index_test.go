@@ -319,3 +319,17 @@ func TestIndexScans(t *testing.T) {
 		t.Errorf("after writes: %q, full scan %q", got, want)
 	}
 }
+
+// TestHNSWSelectiveFilterRanksExactly checks that a WHERE clause a btree
+// index answers with few rows is ranked exactly rather than searched in
+// the graph, so a small ef_search loses nothing.
+func TestHNSWSelectiveFilterRanksExactly(t *testing.T) {
+	s := testSession(t)
+	vectorTable(t, s, 1000)
+	run(t, s, "CREATE INDEX ON items USING hnsw (embedding vector_l2_ops);CREATE INDEX ON items (cat);SET hnsw.ef_search = 10")
+	q := "SELECT id FROM items WHERE cat = 3 ORDER BY embedding <-> '[0.5,0.5,0.5,0.5]' LIMIT 20"
+	exact := run(t, s, "SELECT id FROM items WHERE cat + 0 = 3 ORDER BY (embedding <-> '[0.5,0.5,0.5,0.5]') + 0 LIMIT 20")
+	if got := run(t, s, q); got != exact || !strings.HasSuffix(got, "SELECT 20") {
+		t.Errorf("selective filter:\n%s\nexact:\n%s", got, exact)
+	}
+}

@@ -43,6 +43,7 @@ func main() {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: quartzdb serve [--data DIR] [--listen HOST:PORT] [--http HOST:PORT] [--tls-cert FILE --tls-key FILE]")
+	fmt.Fprintln(w, "       quartzdb certs --out DIR [--host NAME,...] [--days N]")
 }
 
 // run dispatches a subcommand; stdout receives only the one-time connection
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, log)
+	case "certs":
+		return certs(args[1:], stdout)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil

@@ -44,6 +44,8 @@ type conn struct {
 
 	sess engineSession
 	fo   *sql.FormatOptions
+	// id is who authenticated (see auth.go); nil before.
+	id *identity
 
 	// Extended-protocol state (see proto.go).
 	stmts          map[string]*prepStmt
@@ -59,6 +61,12 @@ type conn struct {
 type fatal struct{ err *sql.Error }
 
 func (f *fatal) Error() string { return "fatal: " + f.err.Error() }
+
+// withHint adds a HINT to the FATAL message.
+func (f *fatal) withHint(hint string) *fatal {
+	f.err.Hint = hint
+	return f
+}
 
 func newFatal(code, format string, args ...any) *fatal {
 	e := sql.Errorf(code, format, args...)
@@ -112,6 +120,9 @@ func (c *conn) serve() {
 		}
 		if c.sess != nil {
 			c.sess.Close()
+		}
+		if c.id != nil && c.id.release != nil {
+			c.id.release()
 		}
 		_ = c.nc.Close()
 	}()
@@ -260,9 +271,11 @@ func (c *conn) startupV3(body []byte) error {
 	if db == "" {
 		db = user
 	}
-	if err := c.authenticate(user); err != nil {
+	id, err := c.authenticate(user)
+	if err != nil {
 		return err
 	}
+	c.id = id
 	c.be.Send(&pgproto3.AuthenticationOk{})
 
 	delete(params, "user")
@@ -274,6 +287,10 @@ func (c *conn) startupV3(body []byte) error {
 		fe := *se
 		fe.Severity = "FATAL"
 		return &fatal{err: &fe}
+	}
+	if err := c.checkDatabase(id, db, true); err != nil {
+		sess.Close()
+		return err
 	}
 	c.sess = sess
 	c.fo = sess.FormatOptions()
@@ -324,43 +341,6 @@ func indexZero(b []byte) int {
 		}
 	}
 	return -1
-}
-
-// authenticate checks the admin password with SCRAM-SHA-256 or cleartext.
-// Any failure is the same FATAL 28P01, so a client learns nothing about
-// which part was wrong.
-func (c *conn) authenticate(user string) error {
-	authFailed := newFatal(sql.CodeInvalidPassword, "password authentication failed for user %q", user)
-	if c.srv.cfg.AuthMethod == "password" {
-		c.be.Send(&pgproto3.AuthenticationCleartextPassword{})
-		if err := c.be.Flush(); err != nil {
-			return err
-		}
-		if err := c.be.SetAuthType(pgproto3.AuthTypeCleartextPassword); err != nil {
-			return err
-		}
-		msg, err := c.be.Receive()
-		if err != nil {
-			return c.receiveError(err)
-		}
-		pm, ok := msg.(*pgproto3.PasswordMessage)
-		if !ok {
-			return newFatal(sql.CodeProtocolViolation, "expected password response, got message type %d", messageType(msg))
-		}
-		okPw := subtle.ConstantTimeCompare([]byte(pm.Password), []byte(c.srv.cfg.AdminPassword)) == 1
-		if user != "admin" || !okPw || c.srv.cfg.AdminPassword == "" {
-			return authFailed
-		}
-		return nil
-	}
-	ok, err := c.scramExchange(user)
-	if err != nil {
-		return err
-	}
-	if !ok || user != "admin" {
-		return authFailed
-	}
-	return nil
 }
 
 // sendNotice forwards a NOTICE/WARNING raised by the running statement.

@@ -90,6 +90,14 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (err error) {
 	switch m := msg.(type) {
 	case *pgproto3.Query:
 		extended = false
+		if err := c.statementAllowed(); err != nil {
+			if f, isFatal := err.(*fatal); isFatal {
+				return f
+			}
+			c.sendError(sql.Wrap(err))
+			c.sendReady()
+			return c.be.Flush()
+		}
 		if err := c.simpleQuery(m.String); err != nil {
 			return err
 		}
@@ -101,6 +109,12 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (err error) {
 	case *pgproto3.Describe:
 		return c.extendedStep(c.describe(m))
 	case *pgproto3.Execute:
+		if err := c.statementAllowed(); err != nil {
+			if f, isFatal := err.(*fatal); isFatal {
+				return f
+			}
+			return c.extendedStep(err)
+		}
 		return c.extendedStep(c.execute(m))
 	case *pgproto3.Close:
 		return c.extendedStep(c.closeMsg(m))

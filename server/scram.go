@@ -80,10 +80,43 @@ func tlsServerEndPoint(cs tls.ConnectionState, cfg *tls.Config) []byte {
 	return h.Sum(nil)
 }
 
+// scramCredentials is what a SCRAM exchange checks a client's proof
+// against: the admin's verifier or an API key's.
+type scramCredentials interface {
+	// saltAndIterations go into the server-first-message.
+	saltAndIterations() ([]byte, int)
+	// verify checks the client proof over authMessage and returns the
+	// server signature when it matches.
+	verify(authMessage, proof []byte) (serverSig []byte, ok bool)
+}
+
+// adminCredentials checks proofs against the admin key's verifier; only
+// the user "admin" can match.
+type adminCredentials struct {
+	v    *scramVerifier
+	user string
+	set  bool // an admin password is configured
+}
+
+func (a adminCredentials) saltAndIterations() ([]byte, int) { return a.v.salt, a.v.iters }
+
+func (a adminCredentials) verify(authMessage, proof []byte) ([]byte, bool) {
+	clientSig := hmacSHA256(a.v.storedKey, authMessage)
+	clientKey := make([]byte, len(proof))
+	for i := range proof {
+		clientKey[i] = proof[i] ^ clientSig[i]
+	}
+	got := sha256.Sum256(clientKey)
+	if subtle.ConstantTimeCompare(got[:], a.v.storedKey) != 1 || !a.set || a.user != "admin" {
+		return nil, false
+	}
+	return hmacSHA256(a.v.serverKey, authMessage), true
+}
+
 // scramExchange runs SCRAM-SHA-256 (and -PLUS over TLS) with the client. ok
-// reports whether the proof matched the admin verifier; the exchange runs in
-// full for any user so timing and messages do not reveal who exists.
-func (c *conn) scramExchange(user string) (ok bool, err error) {
+// reports whether the proof matched creds; the exchange runs in full for
+// any user so timing and messages do not reveal who exists.
+func (c *conn) scramExchange(creds scramCredentials) (ok bool, err error) {
 	malformed := func(detail string) error {
 		f := newFatal(sql.CodeProtocolViolation, "malformed SCRAM message")
 		f.err.Detail = detail
@@ -158,8 +191,8 @@ func (c *conn) scramExchange(user string) (ok bool, err error) {
 		return false, fmt.Errorf("nonce: %w", err)
 	}
 	nonce := clientNonce + base64.StdEncoding.EncodeToString(nonceBytes)
-	v := c.srv.scram
-	serverFirst := fmt.Sprintf("r=%s,s=%s,i=%d", nonce, base64.StdEncoding.EncodeToString(v.salt), v.iters)
+	salt, iters := creds.saltAndIterations()
+	serverFirst := fmt.Sprintf("r=%s,s=%s,i=%d", nonce, base64.StdEncoding.EncodeToString(salt), iters)
 	c.be.Send(&pgproto3.AuthenticationSASLContinue{Data: []byte(serverFirst)})
 	if err := c.be.Flush(); err != nil {
 		return false, err
@@ -206,16 +239,10 @@ func (c *conn) scramExchange(user string) (ok bool, err error) {
 		return false, malformed("Nonce does not match.")
 	}
 	authMessage := []byte(clientFirstBare + "," + serverFirst + "," + withoutProof)
-	clientSig := hmacSHA256(v.storedKey, authMessage)
-	clientKey := make([]byte, len(proof))
-	for i := range proof {
-		clientKey[i] = proof[i] ^ clientSig[i]
-	}
-	got := sha256.Sum256(clientKey)
-	if subtle.ConstantTimeCompare(got[:], v.storedKey) != 1 || c.srv.cfg.AdminPassword == "" || user != "admin" {
+	serverSig, ok := creds.verify(authMessage, proof)
+	if !ok {
 		return false, nil
 	}
-	serverSig := hmacSHA256(v.serverKey, authMessage)
 	c.be.Send(&pgproto3.AuthenticationSASLFinal{Data: []byte("v=" + base64.StdEncoding.EncodeToString(serverSig))})
 	return true, nil
 }

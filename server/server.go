@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/quartzdb/quartzdb/auth"
 	"github.com/quartzdb/quartzdb/planner"
 	"github.com/quartzdb/quartzdb/sql"
 )
@@ -56,8 +57,14 @@ type Config struct {
 	// statements; 0 means DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
 	// AuthMethod is "scram-sha-256" (the default) or "password"
-	// (cleartext, for clients without SCRAM support).
+	// (cleartext, for clients without SCRAM support), for the admin.
 	AuthMethod string
+	// Auth holds tenants and API keys; nil means only the admin can log
+	// in (see auth.go for the ways to authenticate).
+	Auth *auth.Store
+	// AllowCleartext accepts tenant-name logins (a key as cleartext
+	// password) on connections that are neither TLS nor loopback.
+	AllowCleartext bool
 }
 
 // engineSession is what a connection needs from planner.Session. It is an
@@ -83,6 +90,8 @@ type Server struct {
 	tlsConfig  *tls.Config
 	newSession func(ctx context.Context, opts planner.SessionOptions) (engineSession, error)
 	scram      *scramVerifier
+	failures   *auth.Failures // failed logins per client address
+	limiter    *auth.Limiter  // statement rates and connections per key
 
 	// baseCtx is the parent of every connection's context; cancelling it
 	// aborts all running statements (the end of a graceful shutdown).
@@ -164,6 +173,8 @@ func newServer(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: scram verifier: %w", err)
 	}
 	s.scram = v
+	s.failures = auth.NewFailures(auth.DefaultFailurePolicy(), time.Now)
+	s.limiter = auth.NewLimiter(time.Now)
 	return s, nil
 }
 

@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/quartzdb/quartzdb/auth"
 	"github.com/quartzdb/quartzdb/planner"
 	"github.com/quartzdb/quartzdb/server"
 	"github.com/quartzdb/quartzdb/storage"
@@ -83,6 +84,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	httpAddr := fset.String("http", envOr("QUARTZDB_HTTP", "127.0.0.1:8433"), "HTTP address (/healthz, /readyz)")
 	tlsCert := fset.String("tls-cert", "", "TLS certificate (PEM)")
 	tlsKey := fset.String("tls-key", "", "TLS private key (PEM)")
+	allowCleartext := fset.Bool("allow-cleartext", envOr("QUARTZDB_ALLOW_CLEARTEXT", "") == "1",
+		"accept tenant-name logins with the key as a cleartext password on connections that are neither TLS nor loopback")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
@@ -120,18 +123,24 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 
+	keys, err := auth.NewStore(store, auth.Config{})
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
 	engine := planner.NewEngine(store)
 	// HNSW graphs are saved at shutdown and loaded (then caught up with
 	// their tables) at the next start instead of being rebuilt.
 	engine.SetIndexDir(filepath.Join(*dataDir, "hnsw"))
 	srv, err := server.New(server.Config{
-		ListenAddr:    *listen,
-		HTTPAddr:      *httpAddr,
-		TLSCert:       *tlsCert,
-		TLSKey:        *tlsKey,
-		AdminPassword: key,
-		Engine:        engine,
-		Logger:        log,
+		ListenAddr:     *listen,
+		HTTPAddr:       *httpAddr,
+		TLSCert:        *tlsCert,
+		TLSKey:         *tlsKey,
+		AdminPassword:  key,
+		Engine:         engine,
+		Auth:           keys,
+		AllowCleartext: *allowCleartext,
+		Logger:         log,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,289 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/lib/pq"
+
+	"github.com/quartzdb/quartzdb/auth"
+	"github.com/quartzdb/quartzdb/planner"
+	"github.com/quartzdb/quartzdb/storage"
+)
+
+// authServer is a test server with tenants "acme" and "globex", each with
+// its database, and the auth store to make keys with.
+type authServer struct {
+	addr, admin string
+	store       *auth.Store
+}
+
+// testTiers are the default tiers plus "tiny": 3 statements per minute
+// and one connection, so limits show quickly.
+func testTiers() auth.Tiers {
+	t := auth.DefaultTiers()
+	t["tiny"] = auth.Limits{StatementsPerMinute: 3, MaxConnections: 1}
+	return t
+}
+
+func startAuthServer(t *testing.T, listen string) *authServer {
+	t.Helper()
+	db, err := storage.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := planner.Bootstrap(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	store, err := auth.NewStore(db, auth.Config{Tiers: testTiers()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const admin = "qz_admin_auth_test_0123456789abcdef0123"
+	srv, err := New(Config{AdminPassword: admin, Engine: planner.NewEngine(db), Auth: store,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ShutdownTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(sctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		<-served
+		db.Close()
+	})
+	s := &authServer{addr: ln.Addr().String(), admin: admin, store: store}
+	conn := s.connect(t, "admin", admin, "quartz")
+	for _, tenant := range []string{"acme", "globex"} {
+		if _, err := store.CreateTenant(ctx, tenant); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+tenant); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn.Close(ctx)
+	return s
+}
+
+func (s *authServer) dsn(user, password, db string) string {
+	return fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", url.PathEscape(user), url.PathEscape(password), s.addr, db)
+}
+
+func (s *authServer) connect(t *testing.T, user, password, db string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), s.dsn(user, password, db))
+	if err != nil {
+		t.Fatalf("connect %s to %s: %v", user, db, err)
+	}
+	return conn
+}
+
+func (s *authServer) key(t *testing.T, tenant, tier string) (key, keyID string) {
+	t.Helper()
+	key, rec, err := s.store.CreateKey(context.Background(), tenant, tier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, rec.ID
+}
+
+// pgCode returns the SQLSTATE and message of a pgx error.
+func pgCode(err error) (string, string) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code, pe.Message
+	}
+	return "", fmt.Sprint(err)
+}
+
+// TestKeyLogins logs in with API keys both ways (SCRAM by key id,
+// cleartext by tenant name on loopback) from pgx, lib/pq and psql.
+func TestKeyLogins(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0")
+	key, keyID := s.key(t, "acme", "free")
+	ctx := context.Background()
+	for _, user := range []string{auth.KeyUser(keyID), "acme"} {
+		conn := s.connect(t, user, key, "acme")
+		if _, err := conn.Exec(ctx, "CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY)"); err != nil {
+			t.Fatalf("%s: %v", user, err)
+		}
+		conn.Close(ctx)
+
+		db, err := sql.Open("postgres", s.dsn(user, key, "acme"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil {
+			t.Errorf("lib/pq as %s: %v", user, err)
+		}
+		db.Close()
+
+		if psql, err := exec.LookPath("psql"); err == nil {
+			host, port, _ := net.SplitHostPort(s.addr)
+			c := exec.Command(psql, "-X", "-A", "-t", "-h", host, "-p", port, "-U", user, "-d", "acme", "-c", "SELECT 'in'")
+			c.Env = append(os.Environ(), "PGPASSWORD="+key, "PGSSLMODE=disable")
+			if user != "acme" {
+				c.Env = append(c.Env, "PGREQUIREAUTH=scram-sha-256") // libpq ≥ 16 honours it; older ignore it
+			}
+			out, err := c.CombinedOutput()
+			if err != nil || strings.TrimSpace(string(out)) != "in" {
+				t.Errorf("psql as %s: %v: %s", user, err, out)
+			}
+		}
+	}
+}
+
+// TestKeyLoginFailuresAreUniform checks that a wrong secret, an unknown key
+// id, a revoked key and another tenant's key all fail with the same 28P01.
+func TestKeyLoginFailuresAreUniform(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0")
+	key, keyID := s.key(t, "acme", "free")
+	other, _ := s.key(t, "globex", "free")
+	revoked, revokedID := s.key(t, "acme", "free")
+	if err := s.store.RevokeKey(context.Background(), revokedID); err != nil {
+		t.Fatal(err)
+	}
+	_, unknownID, _ := auth.NewKey()
+	wrong := key[:len(key)-4] + "aaaa"
+	for _, c := range []struct{ name, user, password string }{
+		{"wrong secret by key id", auth.KeyUser(keyID), wrong},
+		{"wrong secret by tenant", "acme", wrong},
+		{"unknown key id", auth.KeyUser(unknownID), key},
+		{"revoked by key id", auth.KeyUser(revokedID), revoked},
+		{"revoked by tenant", "acme", revoked},
+		{"other tenant's key", "acme", other},
+		{"unknown tenant", "initech", key},
+	} {
+		_, err := pgx.Connect(context.Background(), s.dsn(c.user, c.password, "acme"))
+		code, msg := pgCode(err)
+		if want := fmt.Sprintf("password authentication failed for user %q", c.user); code != "28P01" || msg != want {
+			t.Errorf("%s: %s %q, want 28P01 %q", c.name, code, msg, want)
+		}
+	}
+}
+
+// TestKeyDatabaseOwnership checks that a key opens only its tenant's
+// databases, that revocation ends an open session at its next statement,
+// and the rate and connection limits of a tier.
+func TestKeyDatabaseOwnership(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0")
+	ctx := context.Background()
+	key, keyID := s.key(t, "acme", "free")
+	for _, c := range []struct{ db, code string }{{"globex", "42501"}, {"nosuch", "3D000"}, {"quartz", "42501"}} {
+		_, err := pgx.Connect(ctx, s.dsn(auth.KeyUser(keyID), key, c.db))
+		if code, msg := pgCode(err); code != c.code {
+			t.Errorf("acme key to %s: %s %s, want %s", c.db, code, msg, c.code)
+		}
+	}
+	// The admin opens any database.
+	s.connect(t, "admin", s.admin, "globex").Close(ctx)
+
+	conn := s.connect(t, auth.KeyUser(keyID), key, "acme")
+	if _, err := conn.Exec(ctx, "SELECT 1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.store.RevokeKey(ctx, keyID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := conn.Exec(ctx, "SELECT 1")
+	if code, _ := pgCode(err); code != "28P01" {
+		t.Errorf("statement after revocation: %v", err)
+	}
+	if !conn.IsClosed() {
+		if _, err := conn.Exec(ctx, "SELECT 1"); err == nil {
+			t.Error("session still runs statements after its key was revoked")
+		}
+	}
+}
+
+// TestKeyLimits checks a tier's statement rate (53400, the connection
+// stays usable for the error) and connection cap (53300).
+func TestKeyLimits(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0")
+	ctx := context.Background()
+	key, keyID := s.key(t, "acme", "tiny")
+	conn := s.connect(t, auth.KeyUser(keyID), key, "acme")
+	defer conn.Close(ctx)
+	// One connection is the tier's cap.
+	_, err := pgx.Connect(ctx, s.dsn(auth.KeyUser(keyID), key, "acme"))
+	if code, msg := pgCode(err); code != "53300" || !strings.Contains(msg, keyID) {
+		t.Errorf("second connection: %s %s", code, msg)
+	}
+	var limited error
+	for i := 0; i < 5 && limited == nil; i++ {
+		_, limited = conn.Exec(ctx, "SELECT 1")
+	}
+	code, msg := pgCode(limited)
+	if code != "53400" {
+		t.Fatalf("over the rate: %s %s, want 53400", code, msg)
+	}
+	var pe *pgconn.PgError
+	if errors.As(limited, &pe) && pe.Hint == "" {
+		t.Errorf("rate limit error without a retry hint: %+v", pe)
+	}
+	if conn.IsClosed() {
+		t.Error("the rate limit closed the connection")
+	}
+	// The slot comes back when the connection closes.
+	conn.Close(ctx)
+	time.Sleep(100 * time.Millisecond)
+	c2, err := pgx.Connect(ctx, s.dsn(auth.KeyUser(keyID), key, "acme"))
+	if err != nil {
+		t.Fatalf("reconnect after close: %v", err)
+	}
+	c2.Close(ctx)
+}
+
+// TestCleartextRefusedOffLoopback checks that a tenant-name login (key as
+// cleartext password) is refused on a plain TCP connection from a
+// non-loopback address, with a hint to use TLS or the key id.
+func TestCleartextRefusedOffLoopback(t *testing.T) {
+	ip := nonLoopbackIP()
+	if ip == "" {
+		t.Skip("no non-loopback interface address on this machine")
+	}
+	s := startAuthServer(t, net.JoinHostPort(ip, "0"))
+	key, keyID := s.key(t, "acme", "free")
+	ctx := context.Background()
+	_, err := pgx.Connect(ctx, s.dsn("acme", key, "acme"))
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "28000" || !strings.Contains(pe.Hint, "qz_<keyid>") {
+		t.Errorf("cleartext off loopback: %v", err)
+	}
+	// SCRAM by key id works from the same address.
+	s.connect(t, auth.KeyUser(keyID), key, "acme").Close(ctx)
+}
+
+func nonLoopbackIP() string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+			return n.IP.String()
+		}
+	}
+	return ""
+}

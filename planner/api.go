@@ -68,4 +68,7 @@ type SessionOptions struct {
 	// Notice receives NOTICE/WARNING messages raised while a statement
 	// runs; it is called on the goroutine running the statement.
 	Notice func(*sql.Error)
+	// Admin serves the quartz.* administration functions; set for the
+	// admin's sessions only (nil: 42501 for those functions).
+	Admin Admin
 }

@@ -629,6 +629,9 @@ var sessionFuncs = map[string]sql.Type{
 func (b *builder) funcCall(fc *pg_query.FuncCall, sc *scope) (sql.Expr, error) {
 	names := stringsOf(fc.Funcname)
 	name := strings.ToLower(names[len(names)-1])
+	if len(names) == 2 && names[0] == "quartz" {
+		return b.quartzFuncCall("quartz."+name, fc, sc)
+	}
 	if len(names) > 1 && names[0] != "pg_catalog" {
 		return nil, sql.Errorf(sql.CodeUndefinedFunction, "function %s does not exist", strings.Join(names, ".")).WithPosition(b.pos(fc.Location))
 	}

@@ -110,6 +110,9 @@ func (n *virtualNode) open(x *execCtx) (rowIter, error) {
 // lookupVirtual resolves pg_catalog.name, or an unqualified name that
 // pg_catalog holds.
 func lookupVirtual(rv *pg_query.RangeVar) *virtualTable {
+	if rv.Schemaname == "quartz" {
+		return quartzViews[rv.Relname]
+	}
 	if rv.Schemaname != "" && rv.Schemaname != "pg_catalog" {
 		return nil
 	}

@@ -437,6 +437,10 @@ func (f *execSessionFuncs) CallSessionFunc(ec *sql.EvalContext, name string, arg
 	case "nextval", "currval", "setval", "lastval":
 		return s.sequenceFunc(f.x, name, args)
 	}
+	if _, ok := quartzFuncs[name]; ok {
+		v, err := s.callQuartzFunc(f.x, name, args)
+		return v, true, err
+	}
 	return nil, false, nil
 }
 

@@ -287,3 +287,70 @@ func nonLoopbackIP() string {
 	}
 	return ""
 }
+
+// TestQuartzAdminFunctions drives tenants and keys through SQL as the
+// admin, and checks that a tenant's key may not.
+func TestQuartzAdminFunctions(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0")
+	ctx := context.Background()
+	admin := s.connect(t, "admin", s.admin, "quartz")
+	defer admin.Close(ctx)
+	var tenant, key string
+	if err := admin.QueryRow(ctx, "SELECT quartz.create_tenant('initech')").Scan(&tenant); err != nil || tenant != "initech" {
+		t.Fatalf("create_tenant: %q %v", tenant, err)
+	}
+	if err := admin.QueryRow(ctx, "SELECT quartz.create_api_key('initech', 'pro')").Scan(&key); err != nil {
+		t.Fatal(err)
+	}
+	keyID, _, err := auth.ParseKey(key)
+	if err != nil {
+		t.Fatalf("create_api_key returned %q: %v", key, err)
+	}
+	// The new tenant's database exists and the key opens it.
+	conn := s.connect(t, auth.KeyUser(keyID), key, "initech")
+	if _, err := conn.Exec(ctx, "CREATE TABLE mine (id int)"); err != nil {
+		t.Fatal(err)
+	}
+	// Tenants may not administer.
+	for _, q := range []string{"SELECT quartz.create_tenant('evil')", "SELECT quartz.create_api_key('acme', 'pro')", "SELECT * FROM quartz.api_keys"} {
+		_, err := conn.Exec(ctx, q)
+		if code, _ := pgCode(err); code != "42501" {
+			t.Errorf("tenant ran %s: %v", q, err)
+		}
+	}
+	conn.Close(ctx)
+	// The key list has no secrets.
+	rows, err := admin.Query(ctx, "SELECT key_id, tenant, tier, revoked FROM quartz.api_keys WHERE tenant = 'initech'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type keyRow struct {
+		ID, Tenant, Tier string
+		Revoked          bool
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[keyRow])
+	if err != nil || len(list) != 1 || list[0] != (keyRow{keyID, "initech", "pro", false}) {
+		t.Fatalf("api_keys: %+v %v", list, err)
+	}
+	var all string
+	if err := admin.QueryRow(ctx, "SELECT string_agg(key_id || tenant || tier, ',') FROM quartz.api_keys").Scan(&all); err != nil {
+		t.Fatal(err)
+	}
+	_, secret, _ := auth.ParseKey(key)
+	if strings.Contains(all, secret) {
+		t.Error("quartz.api_keys shows a secret")
+	}
+	if _, err := admin.Exec(ctx, "SELECT quartz.revoke_api_key($1)", keyID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgx.Connect(ctx, s.dsn(auth.KeyUser(keyID), key, "initech")); err == nil {
+		t.Error("a revoked key still logs in")
+	}
+	if _, err := admin.Exec(ctx, "SELECT quartz.drop_tenant('initech')"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.Exec(ctx, "SELECT quartz.create_api_key('initech', 'pro')")
+	if code, _ := pgCode(err); code == "" {
+		t.Errorf("key for a dropped tenant: %v", err)
+	}
+}

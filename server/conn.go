@@ -281,6 +281,9 @@ func (c *conn) startupV3(body []byte) error {
 	delete(params, "user")
 	delete(params, "database")
 	opts := planner.SessionOptions{User: user, Database: db, StartupParams: params, Notice: c.sendNotice}
+	if id.admin() && c.srv.cfg.Auth != nil {
+		opts.Admin = keyAdmin{store: c.srv.cfg.Auth}
+	}
 	sess, err := c.srv.newSession(c.ctx, opts)
 	if err != nil {
 		se := sql.Wrap(err)

@@ -1160,3 +1160,6 @@ func applyIntervalTypmod(iv Interval, mod int32) Interval {
 	}
 	return iv
 }
+
+// TimestampTZFromTime converts a Go time to a timestamptz datum.
+func TimestampTZFromTime(t time.Time) TimestampTZ { return TimestampTZ(timeToMicros(t)) }

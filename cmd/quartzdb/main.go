@@ -45,6 +45,8 @@ func main() {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: quartzdb serve [--data DIR] [--listen HOST:PORT] [--http HOST:PORT] [--tls-cert FILE --tls-key FILE]")
 	fmt.Fprintln(w, "       quartzdb certs --out DIR [--host NAME,...] [--days N]")
+	fmt.Fprintln(w, "       quartzdb tenants create|drop NAME [--server HOST:PORT] [--admin-key KEY | --data DIR]")
+	fmt.Fprintln(w, "       quartzdb keys create --tenant NAME [--tier free|pro|enterprise] | list [--tenant NAME] | revoke KEYID")
 }
 
 // run dispatches a subcommand; stdout receives only the one-time connection
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		return serve(ctx, args[1:], stdout, log)
 	case "certs":
 		return certs(args[1:], stdout)
+	case "tenants":
+		return tenants(ctx, args[1:], stdout)
+	case "keys":
+		return keys(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"time"
 	"context"
 
 	"github.com/quartzdb/quartzdb/sql"
@@ -71,4 +72,11 @@ type SessionOptions struct {
 	// Admin serves the quartz.* administration functions; set for the
 	// admin's sessions only (nil: 42501 for those functions).
 	Admin Admin
+	// Tenant is set for sessions of a tenant's API key: they may not
+	// create or drop databases (tenants get theirs with the tenant).
+	Tenant string
+	// MaxStatementTimeout, when positive, caps statement_timeout (the
+	// key's tier ceiling): a session may set a lower one, never a higher
+	// one or none.
+	MaxStatementTimeout time.Duration
 }

@@ -531,6 +531,9 @@ func (b *builder) planRename(rs *pg_query.RenameStmt) (*plan, error) {
 
 func (b *builder) planCreateDatabase(cs *pg_query.CreatedbStmt) (*plan, error) {
 	return &plan{txnControl: false, run: func(x *execCtx) (Cursor, error) {
+		if x.s.opts.Tenant != "" {
+			return nil, sql.Errorf(sql.CodeInsufficientPrivilege, "permission denied to create database")
+		}
 		if x.s.explicit {
 			return nil, sql.Errorf(sql.CodeActiveSQLTransaction, "CREATE DATABASE cannot run inside a transaction block")
 		}
@@ -543,6 +546,9 @@ func (b *builder) planCreateDatabase(cs *pg_query.CreatedbStmt) (*plan, error) {
 
 func (b *builder) planDropDatabase(ds *pg_query.DropdbStmt) (*plan, error) {
 	return &plan{run: func(x *execCtx) (Cursor, error) {
+		if x.s.opts.Tenant != "" {
+			return nil, sql.Errorf(sql.CodeInsufficientPrivilege, "must be owner of database %s", ds.Dbname)
+		}
 		if x.s.explicit {
 			return nil, sql.Errorf(sql.CodeActiveSQLTransaction, "DROP DATABASE cannot run inside a transaction block")
 		}

@@ -143,6 +143,12 @@ func tableScope(t *storage.TableDesc, alias string) *scope {
 
 // lookupTable resolves a table name through the search path (public).
 func (b *builder) lookupTable(rv *pg_query.RangeVar) (*storage.TableDesc, error) {
+	if rv.Catalogname != "" && rv.Catalogname != b.s.db.Name {
+		// A session sees one database: naming another (another tenant's)
+		// is refused as PostgreSQL refuses it, before any lookup.
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "cross-database references are not implemented: \"%s.%s.%s\"",
+			rv.Catalogname, rv.Schemaname, rv.Relname).WithPosition(b.pos(rv.Location))
+	}
 	t, err := b.s.findTable(b.ctx, b.txn, rv.Schemaname, rv.Relname)
 	if err != nil {
 		return nil, err

@@ -36,6 +36,7 @@ type authServer struct {
 func testTiers() auth.Tiers {
 	t := auth.DefaultTiers()
 	t["tiny"] = auth.Limits{StatementsPerMinute: 3, MaxConnections: 1}
+	t["capped"] = auth.Limits{StatementsPerMinute: 1000, MaxConnections: 5, StatementTimeout: 300 * time.Millisecond, MaxResultBytes: 4000}
 	return t
 }
 
@@ -352,5 +353,87 @@ func TestQuartzAdminFunctions(t *testing.T) {
 	_, err = admin.Exec(ctx, "SELECT quartz.create_api_key('initech', 'pro')")
 	if code, _ := pgCode(err); code == "" {
 		t.Errorf("key for a dropped tenant: %v", err)
+	}
+}
+
+// TestKeyCeilings checks a tier's statement_timeout ceiling (a session
+// cannot lift it) and its result-size cap.
+func TestKeyCeilings(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0")
+	ctx := context.Background()
+	key, keyID := s.key(t, "acme", "capped")
+	conn := s.connect(t, auth.KeyUser(keyID), key, "acme")
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "SET statement_timeout = 0"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := conn.Exec(ctx, "SELECT count(*) FROM generate_series(1, 2000000000)")
+	if code, msg := pgCode(err); code != "57014" {
+		t.Errorf("long statement under a 300ms ceiling: %s %s", code, msg)
+	}
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT length(repeat('x', 1000))").Scan(&n); err != nil || n != 1000 {
+		t.Errorf("small result: %d %v", n, err)
+	}
+	_, err = conn.Exec(ctx, "SELECT repeat('x', 5000)")
+	if code, msg := pgCode(err); code != "54000" {
+		t.Errorf("result over the cap: %s %s", code, msg)
+	}
+	if err := conn.QueryRow(ctx, "SELECT 1").Scan(&n); err != nil {
+		t.Errorf("session after the cap: %v", err)
+	}
+}
+
+// TestTenantIsolation gives two tenants identically named tables and checks
+// that neither reads, writes or names the other's, nor administers
+// databases.
+func TestTenantIsolation(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0")
+	ctx := context.Background()
+	conns := map[string]*pgx.Conn{}
+	for _, tenant := range []string{"acme", "globex"} {
+		key, keyID := s.key(t, tenant, "free")
+		c := s.connect(t, auth.KeyUser(keyID), key, tenant)
+		defer c.Close(ctx)
+		conns[tenant] = c
+		for _, q := range []string{
+			"CREATE TABLE secrets (id int PRIMARY KEY, owner text)",
+			"INSERT INTO secrets VALUES (1, '" + tenant + "'), (2, '" + tenant + "')",
+			"CREATE EXTENSION vector",
+		} {
+			if _, err := c.Exec(ctx, q); err != nil {
+				t.Fatalf("%s: %s: %v", tenant, q, err)
+			}
+		}
+	}
+	acme, globex := conns["acme"], conns["globex"]
+	if _, err := acme.Exec(ctx, "UPDATE secrets SET owner = 'changed by acme'"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acme.Exec(ctx, "DELETE FROM secrets WHERE id = 2"); err != nil {
+		t.Fatal(err)
+	}
+	var owners string
+	if err := globex.QueryRow(ctx, "SELECT string_agg(owner, ',' ORDER BY id) FROM secrets").Scan(&owners); err != nil || owners != "globex,globex" {
+		t.Errorf("globex's rows after acme's writes: %q %v", owners, err)
+	}
+	for _, c := range []struct{ q, code string }{
+		{"SELECT * FROM globex.public.secrets", "0A000"},
+		{"CREATE DATABASE mine", "42501"},
+		{"DROP DATABASE globex", "42501"},
+		{"SELECT quartz.drop_tenant('globex')", "42501"},
+	} {
+		_, err := acme.Exec(ctx, c.q)
+		if code, msg := pgCode(err); code != c.code || strings.Contains(msg, "globex,") {
+			t.Errorf("acme: %s: %s %s, want %s", c.q, code, msg, c.code)
+		}
+	}
+	var db string
+	if err := acme.QueryRow(ctx, "SELECT current_database()").Scan(&db); err != nil || db != "acme" {
+		t.Errorf("current_database: %q %v", db, err)
+	}
+	var exts int
+	if err := acme.QueryRow(ctx, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'").Scan(&exts); err != nil || exts != 1 {
+		t.Errorf("pg_extension: %d %v", exts, err)
 	}
 }

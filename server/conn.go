@@ -284,6 +284,10 @@ func (c *conn) startupV3(body []byte) error {
 	if id.admin() && c.srv.cfg.Auth != nil {
 		opts.Admin = keyAdmin{store: c.srv.cfg.Auth}
 	}
+	if !id.admin() {
+		opts.Tenant = id.key.Tenant
+		opts.MaxStatementTimeout = id.limits.StatementTimeout
+	}
 	sess, err := c.srv.newSession(c.ctx, opts)
 	if err != nil {
 		se := sql.Wrap(err)

@@ -296,6 +296,10 @@ func (c *conn) runToEnd(ctx context.Context, cur planner.Cursor) error {
 // rows were sent first.
 func (c *conn) sendRows(ctx context.Context, cur planner.Cursor, cols []planner.ResultColumn, formats []int16, max int) (sent int, err error) {
 	buffered := 0
+	var total, limit int64 // bytes sent, and the key's cap on them (0: none)
+	if !c.id.admin() {
+		limit = c.id.limits.MaxResultBytes
+	}
 	for max <= 0 || sent < max {
 		if err := ctx.Err(); err != nil {
 			return sent, err
@@ -330,6 +334,14 @@ func (c *conn) sendRows(ctx context.Context, cur planner.Cursor, cols []planner.
 				vals[i] = []byte{}
 			}
 			buffered += len(vals[i])
+		}
+		rowBytes := 8 + 4*len(vals)
+		for _, v := range vals {
+			rowBytes += len(v)
+		}
+		if total += int64(rowBytes); limit > 0 && total > limit {
+			return sent, sql.Errorf(sql.CodeProgramLimitExceeded, "result exceeds %d bytes, the limit of API key %q", limit, c.id.key.ID).
+				WithHint("Ask for fewer rows (LIMIT) or fetch them in parts with a cursor.")
 		}
 		c.be.Send(&pgproto3.DataRow{Values: vals})
 		sent++

@@ -1,8 +1,8 @@
 package planner
 
 import (
-	"time"
 	"context"
+	"time"
 
 	"github.com/quartzdb/quartzdb/sql"
 )

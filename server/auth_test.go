@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -435,5 +436,31 @@ func TestTenantIsolation(t *testing.T) {
 	var exts int
 	if err := acme.QueryRow(ctx, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'").Scan(&exts); err != nil || exts != 1 {
 		t.Errorf("pg_extension: %d %v", exts, err)
+	}
+}
+
+// TestNodeKeyLogins runs testdata/node/auth_test.mjs: node-postgres logging
+// in with an API key both ways.
+func TestNodeKeyLogins(t *testing.T) {
+	node, err := exec.LookPath("node")
+	dir := filepath.Join("..", "testdata", "node")
+	if _, serr := os.Stat(filepath.Join(dir, "node_modules", "pg", "package.json")); err != nil || serr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node or testdata/node/node_modules missing (CI=true: .ci/run must install them)")
+		}
+		t.Skip("node or testdata/node/node_modules missing; run `npm ci --prefix testdata/node`")
+	}
+	s := startAuthServer(t, "127.0.0.1:0")
+	key, keyID := s.key(t, "acme", "free")
+	host, port, _ := net.SplitHostPort(s.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "auth_test.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "QZ_HOST="+host, "QZ_PORT="+port, "QZ_KEY="+key, "QZ_KEY_ID="+keyID, "QZ_TENANT=acme")
+	out, err := cmd.CombinedOutput()
+	t.Logf("node output:\n%s", out)
+	if err != nil {
+		t.Fatalf("node auth_test.mjs: %v", err)
 	}
 }

@@ -3,11 +3,14 @@ package server
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -30,6 +33,7 @@ import (
 type authServer struct {
 	addr, admin string
 	store       *auth.Store
+	srv         *Server
 }
 
 // testTiers are the default tiers plus "tiny": 3 statements per minute
@@ -41,7 +45,7 @@ func testTiers() auth.Tiers {
 	return t
 }
 
-func startAuthServer(t *testing.T, listen string) *authServer {
+func startAuthServer(t *testing.T, listen string, configure ...func(*Config)) *authServer {
 	t.Helper()
 	db, err := storage.Open(t.TempDir())
 	if err != nil {
@@ -56,8 +60,12 @@ func startAuthServer(t *testing.T, listen string) *authServer {
 		t.Fatal(err)
 	}
 	const admin = "qz_admin_auth_test_0123456789abcdef0123"
-	srv, err := New(Config{AdminPassword: admin, Engine: planner.NewEngine(db), Auth: store,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ShutdownTimeout: 5 * time.Second})
+	cfg := Config{AdminPassword: admin, Engine: planner.NewEngine(db), Auth: store,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ShutdownTimeout: 5 * time.Second}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +81,7 @@ func startAuthServer(t *testing.T, listen string) *authServer {
 		<-served
 		db.Close()
 	})
-	s := &authServer{addr: ln.Addr().String(), admin: admin, store: store}
+	s := &authServer{addr: ln.Addr().String(), admin: admin, store: store, srv: srv}
 	conn := s.connect(t, "admin", admin, "quartz")
 	for _, tenant := range []string{"acme", "globex"} {
 		if _, err := store.CreateTenant(ctx, tenant); err != nil {
@@ -462,5 +470,68 @@ func TestNodeKeyLogins(t *testing.T) {
 	t.Logf("node output:\n%s", out)
 	if err != nil {
 		t.Fatalf("node auth_test.mjs: %v", err)
+	}
+}
+
+// TestSignup registers by email over HTTP, logs in with the returned key,
+// and checks the endpoint's refusals.
+func TestSignup(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0", func(c *Config) { c.AllowSignup = true })
+	hs := httptest.NewServer(s.srv.HTTPHandler())
+	defer hs.Close()
+	post := func(body string) (*http.Response, map[string]string) {
+		t.Helper()
+		resp, err := http.Post(hs.URL+"/api/v1/auth/register", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out := map[string]string{}
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp, out
+	}
+	resp, got := post(`{"email": "Ann@Example.com"}`)
+	if resp.StatusCode != http.StatusCreated || got["email"] != "Ann@Example.com" || got["user_id"] == "" {
+		t.Fatalf("register: %d %v", resp.StatusCode, got)
+	}
+	keyID, _, err := auth.ParseKey(got["api_key"])
+	if err != nil {
+		t.Fatalf("api_key %q: %v", got["api_key"], err)
+	}
+	conn := s.connect(t, auth.KeyUser(keyID), got["api_key"], got["user_id"])
+	conn.Close(context.Background())
+	for _, c := range []struct {
+		body string
+		code int
+	}{
+		{`{"email": "ann@example.com"}`, http.StatusConflict}, // the same address, other case
+		{`{"email": "not an email"}`, http.StatusBadRequest},
+		{`{"email": "bob@localhost"}`, http.StatusBadRequest},
+		{`nope`, http.StatusBadRequest},
+	} {
+		if resp, out := post(c.body); resp.StatusCode != c.code {
+			t.Errorf("%s: %d %v, want %d", c.body, resp.StatusCode, out, c.code)
+		}
+	}
+	// Five registrations a minute per address: the sixth and later are refused.
+	var limited bool
+	for i := 0; i < 6 && !limited; i++ {
+		resp, _ := post(fmt.Sprintf(`{"email": "user%d@example.com"}`, i))
+		limited = resp.StatusCode == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Error("signups are not rate limited per address")
+	}
+	// Off by default.
+	off := startAuthServer(t, "127.0.0.1:0")
+	hs2 := httptest.NewServer(off.srv.HTTPHandler())
+	defer hs2.Close()
+	resp2, err := http.Post(hs2.URL+"/api/v1/auth/register", "application/json", strings.NewReader(`{"email": "x@example.com"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if resp2.StatusCode != http.StatusNotFound {
+		t.Errorf("signup without --allow-signup: %d", resp2.StatusCode)
 	}
 }

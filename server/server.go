@@ -65,6 +65,8 @@ type Config struct {
 	// AllowCleartext accepts tenant-name logins (a key as cleartext
 	// password) on connections that are neither TLS nor loopback.
 	AllowCleartext bool
+	// AllowSignup enables POST /api/v1/auth/register (see signup.go).
+	AllowSignup bool
 }
 
 // engineSession is what a connection needs from planner.Session. It is an
@@ -228,6 +230,7 @@ func (s *Server) HTTPHandler() http.Handler {
 		}
 		_, _ = w.Write([]byte("ok"))
 	})
+	mux.HandleFunc("/api/v1/auth/register", s.handleSignup)
 	return mux
 }
 

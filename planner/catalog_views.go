@@ -167,3 +167,30 @@ func (b *builder) planDropExtension(ds *pg_query.DropStmt) (*plan, error) {
 		return &listCursor{tag: "DROP EXTENSION"}, nil
 	}}, nil
 }
+
+func init() {
+	// pg_database lists every database to the admin, and to a tenant's
+	// session only the tenant's own: another tenant's names must not show.
+	defineVirtual("pg_database", []colInfo{
+		col("oid", typeOid), col("datname", typeName), col("datdba", typeOid), col("encoding", typeInt4),
+		col("datlocprovider", typeChar), col("datistemplate", typeBool), col("datallowconn", typeBool),
+		col("datconnlimit", typeInt4), col("dattablespace", typeOid), col("datcollate", typeText),
+		col("datctype", typeText), col("daticulocale", typeText), col("datcollversion", typeText),
+	}, func(x *execCtx) ([][]sql.Datum, error) {
+		dbs, err := x.txn.ListDatabases(x.ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list databases: %w", err)
+		}
+		var rows [][]sql.Datum
+		for _, d := range dbs {
+			if x.s.opts.Tenant != "" && d.Name != x.s.opts.Tenant && d.Name != x.s.db.Name {
+				continue
+			}
+			rows = append(rows, []sql.Datum{
+				int64(d.ID), d.Name, int64(oidBootstrapSuperuser), int64(6), "c", false, true,
+				int64(-1), int64(1663), "C", "C", nil, nil,
+			})
+		}
+		return rows, nil
+	})
+}

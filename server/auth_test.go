@@ -535,3 +535,28 @@ func TestSignup(t *testing.T) {
 		t.Errorf("signup without --allow-signup: %d", resp2.StatusCode)
 	}
 }
+
+// TestTenantCatalogIsolation checks that pg_database shows a tenant only
+// its own database and the admin all of them.
+func TestTenantCatalogIsolation(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0")
+	ctx := context.Background()
+	key, keyID := s.key(t, "acme", "free")
+	names := func(c *pgx.Conn) string {
+		var v string
+		if err := c.QueryRow(ctx, "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tenant := s.connect(t, auth.KeyUser(keyID), key, "acme")
+	defer tenant.Close(ctx)
+	if got := names(tenant); got != "acme" {
+		t.Errorf("tenant sees databases %q, want only acme", got)
+	}
+	admin := s.connect(t, "admin", s.admin, "quartz")
+	defer admin.Close(ctx)
+	if got := names(admin); got != "acme,globex,quartz" {
+		t.Errorf("admin sees databases %q", got)
+	}
+}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -559,4 +560,27 @@ func TestTenantCatalogIsolation(t *testing.T) {
 	if got := names(admin); got != "acme,globex,quartz" {
 		t.Errorf("admin sees databases %q", got)
 	}
+}
+
+// TestCleartextOverTLS checks that a tenant-name login with the key as a
+// cleartext password is accepted off loopback when the connection is TLS,
+// with certificate verification.
+func TestCleartextOverTLS(t *testing.T) {
+	ip := nonLoopbackIP()
+	if ip == "" {
+		t.Skip("no non-loopback interface address on this machine")
+	}
+	cert, certKey := writeTestCert(t)
+	s := startAuthServer(t, net.JoinHostPort(ip, "0"), func(c *Config) { c.TLSCert, c.TLSKey = cert, certKey })
+	key, _ := s.key(t, "acme", "free")
+	ctx := context.Background()
+	dsn := fmt.Sprintf("postgres://acme:%s@%s/acme?sslmode=require", url.PathEscape(key), s.addr)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("cleartext over TLS: %v", err)
+	}
+	if _, isTLS := conn.PgConn().Conn().(*tls.Conn); !isTLS {
+		t.Error("connection is not TLS")
+	}
+	conn.Close(ctx)
 }

@@ -2,6 +2,7 @@ package vecindex
 
 import (
 	"sync/atomic"
+	"unsafe"
 )
 
 // graph.go: where nodes live.
@@ -65,7 +66,7 @@ type chunk struct {
 func (ix *Index) newChunk() *chunk {
 	n := 1 << ix.shift
 	return &chunk{
-		vecs:     make([]float32, n*ix.dim),
+		vecs:     ix.vecMem(n * ix.dim),
 		links:    make([]uint32, n*ix.stride0),
 		ids:      make([]uint64, n),
 		level:    make([]uint8, n),
@@ -73,6 +74,53 @@ func (ix *Index) newChunk() *chunk {
 		upperOff: make([]uint32, n),
 		flags:    make([]uint32, n),
 	}
+}
+
+// chunkBase holds the addresses of a chunk's vector and level-0 link
+// arrays, so the search hot path reaches slot c's data with one table load
+// and an offset instead of chunk pointer → slice header → bounds check.
+// The pointers keep the arrays alive; the table of bases is published
+// with the chunk table (growTo) and is never shorter than it.
+type chunkBase struct {
+	vecs  unsafe.Pointer // &chunk.vecs[0]
+	links unsafe.Pointer // &chunk.links[0]
+}
+
+// Huge pages. A search touches a few hundred vectors scattered over the
+// whole graph; with 4 KiB pages nearly every one costs a TLB miss (a page
+// walk, doubly expensive under virtualisation). Once an index holds more
+// than slabMin bytes of vectors, chunks' vector arrays are carved from
+// large slabs whose 2 MiB-aligned interior is advised MADV_HUGEPAGE, so a
+// 200 MB graph spans ~100 TLB entries instead of ~50,000. Smaller indexes
+// keep plain per-chunk arrays and waste nothing.
+const (
+	hugePage = 2 << 20
+	slabMin  = 4 << 20  // vector bytes before slabs are used
+	slabMax  = 64 << 20 // largest slab
+)
+
+// vecMem returns a zeroed array of n float32s for a new chunk. Callers hold
+// allocMu (or own the index exclusively, as ReadSnapshot does).
+func (ix *Index) vecMem(n int) []float32 {
+	if len(ix.slab) >= n {
+		v := ix.slab[:n:n]
+		ix.slab = ix.slab[n:]
+		return v
+	}
+	used := len(*ix.chunks.Load()) * n * 4
+	if used < slabMin {
+		return make([]float32, n)
+	}
+	size := min(max(used/2, 4*n*4, 8<<20), slabMax)
+	size = (size + hugePage - 1) &^ (hugePage - 1)
+	// Over-allocate by a huge page so an aligned interior of size exists;
+	// the slack before it is never touched, so it costs address space only.
+	raw := make([]float32, (size+hugePage)/4)
+	start := (hugePage - int(uintptr(unsafe.Pointer(&raw[0]))&(hugePage-1))) & (hugePage - 1)
+	slab := raw[start/4 : (start+size)/4]
+	adviseHuge(unsafe.Pointer(&slab[0]), uintptr(size))
+	ix.slab = slab[n:]
+	return slab[:n:n]
 }
 
 // chunkShift picks nodes per chunk so a chunk's vectors take about 1 MiB:
@@ -155,9 +203,17 @@ func loadCount(l []uint32) int {
 func (ix *Index) growTo(c uint32) {
 	tab := *ix.chunks.Load()
 	for int(c>>ix.shift) >= len(tab) {
-		nt := make([]*chunk, len(tab)+1, len(tab)+1)
+		ch := ix.newChunk()
+		nt := make([]*chunk, len(tab)+1)
 		copy(nt, tab)
-		nt[len(tab)] = ix.newChunk()
+		nt[len(tab)] = ch
+		ob := *ix.bases.Load()
+		nb := make([]chunkBase, len(ob)+1)
+		copy(nb, ob)
+		nb[len(ob)] = chunkBase{unsafe.Pointer(&ch.vecs[0]), unsafe.Pointer(&ch.links[0])}
+		// Bases first: a reader loading chunks then bases (refresh) sees
+		// a base table at least as long as its chunk table.
+		ix.bases.Store(&nb)
 		ix.chunks.Store(&nt)
 		tab = nt
 	}
@@ -178,4 +234,17 @@ func (ix *Index) allocUpper(n int) uint32 {
 	off := ix.arenaUsed
 	ix.arenaUsed += uint32(n)
 	return off
+}
+
+// vecAt returns the address of slot c's vector through the searcher's base
+// table; c must be below s.limit.
+func (ix *Index) vecAt(s *searcher, c uint32) unsafe.Pointer {
+	return unsafe.Add(s.base[c>>ix.shift].vecs, uintptr(c&ix.mask)*ix.vbytes)
+}
+
+// list0 is slot c's level-0 list through the searcher's base table; c must
+// be below s.limit.
+func (ix *Index) list0(s *searcher, c uint32) []uint32 {
+	p := unsafe.Add(s.base[c>>ix.shift].links, uintptr(c&ix.mask)*ix.lbytes)
+	return unsafe.Slice((*uint32)(p), ix.stride0)
 }

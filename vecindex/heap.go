@@ -115,6 +115,29 @@ func (h *maxHeap) pop() item {
 	return top
 }
 
+// replaceTop replaces the maximum with x (which may be larger) and
+// restores the order: a pop then push in one sift-down.
+func (h *maxHeap) replaceTop(x item) {
+	a := h.a
+	n := len(a)
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		if r := l + 1; r < n && a[r].d > a[l].d {
+			l = r
+		}
+		if x.d >= a[l].d {
+			break
+		}
+		a[i] = a[l]
+		i = l
+	}
+	a[i] = x
+}
+
 // drainAscending empties h into dst[:0] in ascending distance order (the
 // farthest pops first, so it fills from the back) and returns it.
 func (h *maxHeap) drainAscending(dst []item) []item {

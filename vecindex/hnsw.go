@@ -86,9 +86,12 @@ const nLocks = 1 << 12
 type Index struct {
 	cfg      Config
 	dim      int
-	m, m0    int // max links at upper levels / level 0
-	stride0  int // 1 + m0
-	strideU  int // 1 + m
+	m, m0    int     // max links at upper levels / level 0
+	stride0  int     // 1 + m0
+	strideU  int     // 1 + m
+	vbytes   uintptr // bytes per vector
+	lbytes   uintptr // bytes per level-0 list
+	vlines   int     // 64-byte cache lines a vector spans (for prefetch)
 	shift    uint
 	mask     uint32
 	levelMul float64
@@ -97,8 +100,10 @@ type Index struct {
 	neg bool                         // internal distance is -kfn (IP, cosine)
 
 	chunks    atomic.Pointer[[]*chunk]
+	bases     atomic.Pointer[[]chunkBase] // parallel to chunks, see chunkBase
 	arena     atomic.Pointer[[][]uint32]
-	arenaUsed uint32 // next free arena offset; allocMu
+	arenaUsed uint32    // next free arena offset; allocMu
+	slab      []float32 // unused rest of the current vector slab; allocMu
 
 	// ep packs the entry point and top level: level<<32 | slot, or epEmpty.
 	ep   atomic.Uint64
@@ -163,6 +168,9 @@ func New(cfg Config) (*Index, error) {
 		rng:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 	}
 	ix.mask = 1<<ix.shift - 1
+	ix.vbytes = uintptr(cfg.Dim) * 4
+	ix.lbytes = uintptr(ix.stride0) * 4
+	ix.vlines = (cfg.Dim*4 + 63) / 64
 	switch cfg.Metric {
 	case MetricL2:
 		ix.kfn = active.l2
@@ -172,6 +180,7 @@ func New(cfg Config) (*Index, error) {
 		ix.kfn, ix.neg = active.ip, true
 	}
 	ix.chunks.Store(&[]*chunk{})
+	ix.bases.Store(&[]chunkBase{})
 	ix.arena.Store(&[][]uint32{})
 	ix.ep.Store(epEmpty)
 	return ix, nil
@@ -245,6 +254,7 @@ func (ix *Index) lock(c uint32) *sync.Mutex { return &ix.locks[c&(nLocks-1)] }
 // nothing.
 type searcher struct {
 	tab   []*chunk
+	base  []chunkBase // at least len(tab) entries
 	utab  [][]uint32
 	limit uint32 // len(tab) << shift
 	vis   visited
@@ -276,7 +286,7 @@ func (ix *Index) getSearcher() *searcher {
 }
 
 func (ix *Index) putSearcher(s *searcher) {
-	s.tab, s.utab = nil, nil
+	s.tab, s.base, s.utab = nil, nil, nil
 	ix.poolMu.Lock()
 	ix.pool = append(ix.pool, s)
 	ix.poolMu.Unlock()
@@ -286,6 +296,7 @@ func (ix *Index) putSearcher(s *searcher) {
 // offset newer than its copy.
 func (ix *Index) refresh(s *searcher) {
 	s.tab = *ix.chunks.Load()
+	s.base = *ix.bases.Load()
 	s.utab = *ix.arena.Load()
 	s.limit = uint32(len(s.tab)) << ix.shift
 	if len(s.vis.marks) < int(s.limit) {

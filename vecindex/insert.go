@@ -114,7 +114,11 @@ func (ix *Index) link(s *searcher, c uint32, level int) {
 	epd := ix.dist(q, ix.vec(s.tab, ep))
 	ep, epd = ix.greedy(s, q, ep, epd, top, level)
 	for l := min(level, top); l >= 0; l-- {
-		ix.searchLayer(s, q, ep, epd, ix.cfg.EfConstruction, l, mode{}, 0)
+		if l == 0 {
+			ix.searchBase(s, q, ep, epd, ix.cfg.EfConstruction)
+		} else {
+			ix.searchLayer(s, q, ep, epd, ix.cfg.EfConstruction, l, mode{}, 0)
+		}
 		cands := s.beam.drainAscending(s.items)
 		// A concurrent insert may already have linked c at this level
 		// (it can enter level l at c from above); never link c to itself.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sync/atomic"
+	"unsafe"
 )
 
 // search.go: greedy descent through the upper levels and the beam search of
@@ -104,7 +105,11 @@ func (ix *Index) SearchWith(dst []Result, query []float32, k int, opt SearchOpti
 	if m.iterative && m.maxVisit <= 0 {
 		m.maxVisit = DefaultMaxVisit
 	}
-	ix.searchLayer(s, q, ep, epd, ef, 0, m, k)
+	if m.checked {
+		ix.searchLayer(s, q, ep, epd, ef, 0, m, k)
+	} else {
+		ix.searchBase(s, q, ep, epd, ef)
+	}
 
 	// Results: res when filtering without iterating, else the beam.
 	h := &s.beam
@@ -277,4 +282,75 @@ func (ix *Index) admit(s *searcher, c uint32, m mode) bool {
 // passes reports whether slot c may be returned: live and passing the filter.
 func (ix *Index) passes(s *searcher, c uint32, m mode) bool {
 	return !ix.isDeleted(s.tab, c) && (m.filter == nil || m.filter(ix.callerID(s.tab, c)))
+}
+
+// searchBase is searchLayer at level 0 in the unchecked mode (no filter, no
+// tombstones to skip: plain queries and every insert), the hot path of
+// both. Same algorithm and invariants as searchLayer; it differs in
+// reaching nodes through the base table (vecAt, list0), in replacing the
+// beam's top in one sift, and in prefetching more than hnswlib: the first
+// lines of every unvisited neighbour while marking them, the whole next
+// vector while measuring the current one (a 784-dim vector is 49 lines, and
+// the hardware streamer stops at page ends), and the list of the candidate
+// expanded next. Measured on Fashion-MNIST each of these helps a few
+// percent; the full-vector prefetch most at large ef.
+func (ix *Index) searchBase(s *searcher, q []float32, ep uint32, epd float32, ef int) {
+	s.cand.reset()
+	s.beam.reset()
+	s.res.reset()
+	s.vis.next(int(s.limit))
+	marks, epoch := s.vis.marks, s.vis.epoch
+	marks[ep] = epoch
+	s.cand.push(item{epd, ep})
+	s.beam.push(item{epd, ep})
+	bound := epd
+	kfn, neg, dim, lines := ix.kfn, ix.neg, ix.dim, ix.vlines
+	for len(s.cand.a) > 0 {
+		cur := s.cand.a[0]
+		if cur.d > bound && len(s.beam.a) >= ef {
+			break
+		}
+		s.cand.pop()
+		l := ix.list0(s, cur.id)
+		n := loadCount(l)
+		fresh := s.fresh[:0]
+		for j := 1; j <= n; j++ {
+			c := atomic.LoadUint32(&l[j])
+			if c >= s.limit {
+				ix.refresh(s)
+				marks = s.vis.marks
+				if c >= s.limit {
+					continue
+				}
+			}
+			if marks[c] == epoch {
+				continue
+			}
+			marks[c] = epoch
+			fresh = append(fresh, c)
+			prefetch((*float32)(ix.vecAt(s, c)))
+		}
+		s.fresh = fresh
+		for i, c := range fresh {
+			if i+1 < len(fresh) {
+				prefetchLines(ix.vecAt(s, fresh[i+1]), lines)
+			}
+			d := kfn(q, unsafe.Slice((*float32)(ix.vecAt(s, c)), dim))
+			if neg {
+				d = -d
+			}
+			if len(s.beam.a) < ef {
+				s.cand.push(item{d, c})
+				s.beam.push(item{d, c})
+				bound = s.beam.a[0].d
+			} else if d < bound {
+				s.cand.push(item{d, c})
+				s.beam.replaceTop(item{d, c})
+				bound = s.beam.a[0].d
+			}
+		}
+		if len(s.cand.a) > 0 {
+			prefetch((*float32)(unsafe.Pointer(&ix.list0(s, s.cand.a[0].id)[0])))
+		}
+	}
 }

@@ -584,3 +584,58 @@ func TestCleartextOverTLS(t *testing.T) {
 	}
 	conn.Close(ctx)
 }
+
+// TestOtherClientsKeyLogins runs psycopg 3 and pgjdbc (testdata/clients)
+// through API-key logins both ways and a wrong key.
+func TestOtherClientsKeyLogins(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "clients")
+	clients := []struct {
+		name string
+		argv []string
+		need []string // files that must exist
+	}{
+		{"psycopg", []string{"/usr/bin/python3", "psycopg_auth.py"}, []string{"/usr/lib/python3/dist-packages/psycopg/__init__.py"}},
+		{"pgjdbc", []string{"java", "-cp", "/usr/share/java/postgresql.jar", "PgjdbcAuth.java"}, []string{"/usr/share/java/postgresql.jar"}},
+	}
+	s := startAuthServer(t, "127.0.0.1:0")
+	key, keyID := s.key(t, "acme", "free")
+	host, port := splitHostPort(t, s.addr)
+	for _, c := range clients {
+		t.Run(c.name, func(t *testing.T) {
+			missing := ""
+			if _, err := exec.LookPath(c.argv[0]); err != nil {
+				missing = c.argv[0]
+			}
+			for _, f := range c.need {
+				if _, err := os.Stat(f); err != nil {
+					missing = f
+				}
+			}
+			if missing != "" {
+				if os.Getenv("CI") == "true" {
+					t.Fatalf("%s missing (CI=true: .ci/run must install it)", missing)
+				}
+				t.Skipf("%s missing; .ci/run installs python3-psycopg and libpostgresql-jdbc-java", missing)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, c.argv[0], c.argv[1:]...)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "QZ_HOST="+host, "QZ_PORT="+port, "QZ_KEY="+key, "QZ_KEY_ID="+keyID, "QZ_TENANT=acme")
+			out, err := cmd.CombinedOutput()
+			t.Logf("%s output:\n%s", c.name, out)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+		})
+	}
+}
+
+func splitHostPort(t *testing.T, addr string) (string, string) {
+	t.Helper()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return host, port
+}

@@ -90,6 +90,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	httpAddr := fset.String("http", envOr("QUARTZDB_HTTP", "127.0.0.1:8433"), "HTTP address (/healthz, /readyz)")
 	tlsCert := fset.String("tls-cert", "", "TLS certificate (PEM)")
 	tlsKey := fset.String("tls-key", "", "TLS private key (PEM)")
+	tiersFile := fset.String("tiers", envOr("QUARTZDB_TIERS", ""), "JSON file overriding the key tiers' limits (see tiers.go)")
 	allowSignup := fset.Bool("allow-signup", envOr("QUARTZDB_ALLOW_SIGNUP", "") == "1", "enable POST /api/v1/auth/register on the HTTP port")
 	allowCleartext := fset.Bool("allow-cleartext", envOr("QUARTZDB_ALLOW_CLEARTEXT", "") == "1",
 		"accept tenant-name logins with the key as a cleartext password on connections that are neither TLS nor loopback")
@@ -130,7 +131,11 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 
-	keys, err := auth.NewStore(store, auth.Config{})
+	tiers, err := loadTiers(*tiersFile)
+	if err != nil {
+		return err
+	}
+	keys, err := auth.NewStore(store, auth.Config{Tiers: tiers})
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}

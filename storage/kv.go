@@ -29,6 +29,13 @@ type KVReader interface {
 	NewIter(lo, hi []byte) (KVIter, error)
 }
 
+// KVViewer is implemented by readers that can show a value in place:
+// View calls fn with the value of key, valid only during the call, and
+// reports whether the key exists. Reading a wide row this way saves a copy.
+type KVViewer interface {
+	View(key []byte, fn func(val []byte) error) (found bool, err error)
+}
+
 // KVSnapshot is a point-in-time view that must be closed.
 type KVSnapshot interface {
 	KVReader

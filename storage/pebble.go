@@ -55,6 +55,22 @@ func (p *pebbleKV) Get(key []byte) ([]byte, bool, error) {
 	return closeGet(v, closer, err)
 }
 
+// View implements KVViewer on a snapshot: fn sees Pebble's own buffer.
+func (s *pebbleSnap) View(key []byte, fn func(val []byte) error) (bool, error) {
+	v, closer, err := s.s.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("pebble get: %w", err)
+	}
+	ferr := fn(v)
+	if err := closer.Close(); err != nil && ferr == nil {
+		ferr = fmt.Errorf("pebble get: %w", err)
+	}
+	return true, ferr
+}
+
 func closeGet(v []byte, closer interface{ Close() error }, err error) ([]byte, bool, error) {
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil, false, nil

@@ -301,11 +301,15 @@ func (t *Txn) GetRowByPK(ctx context.Context, td *TableDesc, pk []sql.Datum) ([]
 		}
 	}
 	k := rowKey(td, suffix)
-	v, ok, err := t.Get(ctx, k)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return t.decodeStored(td, k, v)
+	var row []sql.Datum
+	// Decoding copies every value out of the row's bytes, so they can be
+	// Pebble's own.
+	_, err := t.view(ctx, k, func(val []byte) error {
+		var err error
+		row, err = t.decodeStored(td, k, val)
+		return err
+	})
+	return row, err
 }
 
 // LookupUnique returns the row whose ix columns equal vals, or nil.
@@ -711,14 +715,19 @@ func (ii *indexEqIter) Next(ctx context.Context) ([]sql.Datum, error) {
 			suffix = append([]byte(nil), ii.it.Key()[ii.prefixLen:]...)
 		}
 		k := rowKey(ii.td, suffix)
-		val, ok, err := ii.t.Get(ctx, k)
+		var row []sql.Datum
+		ok, err := ii.t.view(ctx, k, func(val []byte) error {
+			var err error
+			row, err = ii.t.decodeStored(ii.td, k, val)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return nil, fmt.Errorf("storage: index entry of %q points at a missing row", ii.td.Name)
 		}
-		return ii.t.decodeStored(ii.td, k, val)
+		return row, nil
 	}
 	return nil, nil
 }

@@ -236,6 +236,32 @@ func (t *Txn) Get(ctx context.Context, key []byte) ([]byte, bool, error) {
 	return t.snap.snap.Get(key)
 }
 
+// view is Get that lends the value to fn instead of copying it, when the
+// snapshot can (KVViewer); fn must not keep val.
+func (t *Txn) view(ctx context.Context, key []byte, fn func(val []byte) error) (bool, error) {
+	if err := t.check(); err != nil {
+		return false, err
+	}
+	if err := ctx.Err(); err != nil {
+		return false, sql.Wrap(err)
+	}
+	if w, ok := t.writes.get(string(key)); ok {
+		if w.del {
+			return false, nil
+		}
+		return true, fn(w.val)
+	}
+	t.noteRead(string(key))
+	if v, ok := t.snap.snap.(KVViewer); ok {
+		return v.View(key, fn)
+	}
+	val, found, err := t.snap.snap.Get(key)
+	if err != nil || !found {
+		return found, err
+	}
+	return true, fn(val)
+}
+
 // getLatest reads the latest committed value of key overlaid with the
 // transaction's writes. Only meaningful while holding key's lock.
 func (t *Txn) getLatest(key []byte) ([]byte, bool, error) {

@@ -293,7 +293,7 @@ func (b *builder) planDrop(ds *pg_query.DropStmt) (*plan, error) {
 				if err := x.txn.DropTable(b.ctx, t); err != nil {
 					return nil, err
 				}
-				x.s.eng.vec.dropTable(t.ID)
+				x.s.dropGraphsAtCommit(t.ID)
 			}
 			return &listCursor{tag: "DROP TABLE"}, nil
 		}}, nil
@@ -335,7 +335,7 @@ func (b *builder) planTruncate(ts *pg_query.TruncateStmt) (*plan, error) {
 			if err := x.txn.TruncateTable(x.ctx, t); err != nil {
 				return nil, err
 			}
-			x.s.eng.vec.dropTable(t.ID)
+			x.s.dropGraphsAtCommit(t.ID)
 			if ts.RestartSeqs {
 				for _, c := range t.Columns {
 					if c.SequenceKey != "" {

@@ -298,7 +298,12 @@ func (b *builder) planDropIndex(ds *pg_query.DropStmt) (*plan, error) {
 			if err := x.txn.UpdateTable(x.ctx, t); err != nil {
 				return nil, err
 			}
-			x.s.eng.vec.drop(t.ID, id)
+			tableID, vi := t.ID, x.s.eng.vec
+			x.s.vecDDL = append(x.s.vecDDL, func(committed bool) {
+				if committed {
+					vi.drop(tableID, id)
+				}
+			})
 		}
 		return &listCursor{tag: "DROP INDEX"}, nil
 	}}, nil

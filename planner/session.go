@@ -58,11 +58,14 @@ type Session struct {
 	// vecChanges are the open transaction's effects on HNSW graphs,
 	// settled at commit or rollback.
 	vecChanges []vecChange
-	opts       SessionOptions
-	db         *storage.DatabaseDesc
-	settings   *sessionSettings
-	format     *sql.FormatOptions
-	pid        uint32
+	// vecDDL are the open transaction's index DDL effects on the graphs
+	// (drop at commit, or undo a CREATE INDEX at rollback).
+	vecDDL   []func(committed bool)
+	opts     SessionOptions
+	db       *storage.DatabaseDesc
+	settings *sessionSettings
+	format   *sql.FormatOptions
+	pid      uint32
 
 	// txn is the open transaction, nil between transactions.
 	txn *storage.Txn

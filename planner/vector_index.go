@@ -191,20 +191,27 @@ func (h *hnswGraph) forget(id uint64) {
 	}
 }
 
-// forgetRowExcept deletes every node of the row with encoded key key but
-// the ones in keep (the committing transaction's own new version).
-func (h *hnswGraph) forgetRowExcept(key string, keep map[uint64]bool) {
+// current reports whether node id was inserted for the vector row holds:
+// a node of another version of the row (not yet settled, or seen by an
+// older snapshot) is not the row's place in the graph.
+func (h *hnswGraph) current(id uint64, row []sql.Datum) bool {
+	nr, ok := h.row(id)
+	if !ok {
+		return false
+	}
+	v, ok := indexedVector(row[h.col], h.op)
+	return ok && vectorHash(v) == nr.hash
+}
+
+// nodesOf returns the ids of the nodes the row with encoded key key has.
+func (h *hnswGraph) nodesOf(key string) []uint64 {
 	h.mu.Lock()
-	var drop []uint64
+	defer h.mu.Unlock()
+	ids := make([]uint64, 0, len(h.nodes[key]))
 	for id := range h.nodes[key] {
-		if !keep[id] {
-			drop = append(drop, id)
-		}
+		ids = append(ids, id)
 	}
-	h.mu.Unlock()
-	for _, id := range drop {
-		h.forget(id)
-	}
+	return ids
 }
 
 // row returns the identity of node id.
@@ -255,9 +262,22 @@ func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.Table
 	var ids []uint64
 	var vecs [][]float32
 	err := h.indexedRows(ctx, txn, t, check, func(_ []sql.Datum, v []float32, pk []sql.Datum, key string) error {
+		hash := vectorHash(v)
+		// The graph may be live while it fills (CREATE INDEX): a
+		// concurrent write may have added this row's vector already.
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for id := range h.nodes[key] {
+			if h.rows[id].hash == hash {
+				return nil
+			}
+		}
 		h.nextID++
-		h.rows[h.nextID] = nodeRow{pk: pk, key: key, hash: vectorHash(v)}
-		h.nodes[key] = map[uint64]bool{h.nextID: true}
+		h.rows[h.nextID] = nodeRow{pk: pk, key: key, hash: hash}
+		if h.nodes[key] == nil {
+			h.nodes[key] = map[uint64]bool{}
+		}
+		h.nodes[key][h.nextID] = true
 		ids = append(ids, h.nextID)
 		vecs = append(vecs, v)
 		return nil
@@ -296,17 +316,76 @@ func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) er
 	if err != nil {
 		return err
 	}
-	h.err = h.fill(x.ctx, x.txn, t, func() error { return checkCancel(x) }, func(done, total int) {
-		x.s.notice("NOTICE", "00000", "hnsw index \"%s\": %d of %d vectors inserted (%d%%)", ix.Name, done, total, done*100/total)
-	})
+	// The new graph is live at once, so every write from now on adds to
+	// it (onWrite finds it by table even in sessions whose descriptor
+	// predates the index). Writes begun earlier are waited for, then the
+	// scan sees them committed.
 	close(h.loaded)
-	if h.err != nil {
-		return h.err
+	k := [2]uint32{t.ID, ixID}
+	vi.mu.Lock()
+	vi.byKey[k] = h
+	vi.mu.Unlock()
+	x.s.vecDDL = append(x.s.vecDDL, func(committed bool) {
+		if !committed {
+			vi.dropIf(k, h)
+		}
+	})
+	if err := vi.store.WaitForWriters(x.ctx, x.txn); err != nil {
+		return err
+	}
+	if err := x.txn.StartStatement(); err != nil { // a read-committed snapshot taken after the wait
+		return err
+	}
+	progress := func(done, total int) {
+		x.s.notice("NOTICE", "00000", "hnsw index \"%s\": %d of %d vectors inserted (%d%%)", ix.Name, done, total, done*100/total)
+	}
+	if err := h.fill(x.ctx, x.txn, t, func() error { return checkCancel(x) }, progress); err != nil {
+		return err
+	}
+	// Under REPEATABLE READ the scan's snapshot predates the wait: add
+	// what a fresh one shows as well (rows already present are skipped).
+	if x.txn.Isolation() != storage.ReadCommitted {
+		fresh := vi.store.Begin(storage.ReadCommitted)
+		defer fresh.Rollback()
+		if err := h.fill(x.ctx, fresh, t, func() error { return checkCancel(x) }, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropIf forgets the graph at k if it is still h (a rolled-back CREATE
+// INDEX's).
+func (vi *vectorIndexes) dropIf(k [2]uint32, h *hnswGraph) {
+	vi.mu.Lock()
+	if vi.byKey[k] == h {
+		delete(vi.byKey, k)
+	}
+	vi.mu.Unlock()
+}
+
+// graphsFor returns the graphs a write to t must keep current: those of
+// t's hnsw indexes (loaded if need be) and any graph being built for t by
+// a CREATE INDEX this session's descriptor does not show yet.
+func (vi *vectorIndexes) graphsFor(ctx context.Context, t *storage.TableDesc) ([]*hnswGraph, error) {
+	var out []*hnswGraph
+	known := map[uint32]bool{}
+	for _, ix := range vectorIndexesOf(t) {
+		h, err := vi.get(ctx, t, ix)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+		known[ix.ID] = true
 	}
 	vi.mu.Lock()
-	vi.byKey[[2]uint32{t.ID, ixID}] = h
+	for k, h := range vi.byKey {
+		if k[0] == t.ID && !known[k[1]] && h.col < len(t.Columns) {
+			out = append(out, h)
+		}
+	}
 	vi.mu.Unlock()
-	return nil
+	return out, nil
 }
 
 // get returns the loaded graph of ix, building it from the latest
@@ -383,13 +462,26 @@ func (vi *vectorIndexes) dropTable(tableID uint32) {
 	vi.mu.Unlock()
 }
 
+// dropGraphsAtCommit forgets a dropped or truncated table's graphs when
+// the transaction commits (a rollback keeps them, rows and all).
+func (s *Session) dropGraphsAtCommit(tableID uint32) {
+	vi := s.eng.vec
+	s.vecDDL = append(s.vecDDL, func(committed bool) {
+		if committed {
+			vi.dropTable(tableID)
+		}
+	})
+}
+
 // vecChange is one transaction's effect on a graph, settled at its end.
 type vecChange struct {
 	h     *hnswGraph
 	added uint64 // node inserted for the new version (0: none)
-	// supersedes is the encoded key of a row whose older nodes go at
-	// commit (UPDATE, DELETE); "" for a plain INSERT.
-	supersedes string
+	// superseded are the nodes the changed row had when it was written
+	// (UPDATE, DELETE; none for an INSERT): they go at commit. Only
+	// those: a node another transaction adds for the row after this one
+	// committed is that transaction's to settle.
+	superseded []uint64
 }
 
 // vectorIndexesOf lists t's hnsw indexes.
@@ -406,25 +498,23 @@ func vectorIndexesOf(t *storage.TableDesc) []*storage.IndexDesc {
 // onWrite keeps t's graphs current after a row write: oldRow is nil for an
 // INSERT, newRow nil for a DELETE.
 func (s *Session) onWrite(ctx context.Context, t *storage.TableDesc, oldRow, newRow []sql.Datum) error {
-	ixs := vectorIndexesOf(t)
-	if len(ixs) == 0 {
-		return nil
+	graphs, err := s.eng.vec.graphsFor(ctx, t)
+	if err != nil {
+		return err
 	}
-	for _, ix := range ixs {
-		h, err := s.eng.vec.get(ctx, t, ix)
-		if err != nil {
-			return err
-		}
+	for _, h := range graphs {
 		c := vecChange{h: h}
 		if oldRow != nil {
-			if _, key, err := storage.RowIdentity(t, oldRow); err == nil {
-				c.supersedes = key
+			_, oldKey, err := storage.RowIdentity(t, oldRow)
+			if err != nil {
+				return err
 			}
 			if newRow != nil && sameVector(oldRow[h.col], newRow[h.col]) {
-				if _, newKey, err := storage.RowIdentity(t, newRow); err == nil && newKey == c.supersedes {
+				if _, newKey, err := storage.RowIdentity(t, newRow); err == nil && newKey == oldKey {
 					continue // the graph already holds this row's vector
 				}
 			}
+			c.superseded = h.nodesOf(oldKey)
 		}
 		if newRow != nil {
 			if c.added, err = h.add(t, newRow); err != nil {
@@ -448,6 +538,11 @@ func sameVector(a, b sql.Datum) bool {
 func (s *Session) settleVectorChanges(committed bool) {
 	changes := s.vecChanges
 	s.vecChanges = nil
+	ddl := s.vecDDL
+	s.vecDDL = nil
+	for _, f := range ddl {
+		f(committed)
+	}
 	if !committed {
 		for _, c := range changes {
 			if c.added != 0 {
@@ -456,20 +551,13 @@ func (s *Session) settleVectorChanges(committed bool) {
 		}
 		return
 	}
-	// The newest version of each row stays; older nodes go.
-	keep := map[*hnswGraph]map[uint64]bool{}
-	for _, c := range changes {
-		if c.added != 0 {
-			if keep[c.h] == nil {
-				keep[c.h] = map[uint64]bool{}
-			}
-			keep[c.h][c.added] = true
-		}
-	}
+	// Each change's superseded nodes go (a node this transaction added
+	// and then changed again is among a later change's superseded ones);
+	// the last version's node stays.
 	touched := map[*hnswGraph]bool{}
 	for _, c := range changes {
-		if c.supersedes != "" {
-			c.h.forgetRowExcept(c.supersedes, keep[c.h])
+		for _, id := range c.superseded {
+			c.h.forget(id)
 			touched[c.h] = true
 		}
 	}
@@ -558,7 +646,7 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 		opt.MaxVisit = x.s.intSetting("hnsw.max_scan_tuples", vecindex.DefaultMaxVisit)
 		opt.Filter = func(id uint64) bool {
 			row := fetch(id)
-			if row == nil || fetchErr != nil {
+			if row == nil || fetchErr != nil || !h.current(id, row) {
 				return false
 			}
 			if n.pred == nil {
@@ -605,11 +693,7 @@ func (it *hnswIter) next(x *execCtx) ([]sql.Datum, error) {
 			continue
 		}
 		nr, ok := it.h.row(id)
-		if !ok {
-			continue
-		}
-		v, ok := indexedVector(row[it.h.col], it.h.op)
-		if !ok || vectorHash(v) != nr.hash || it.seen[nr.key] {
+		if !ok || !it.h.current(id, row) || it.seen[nr.key] {
 			continue
 		}
 		it.seen[nr.key] = true

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quartzdb/quartzdb/sql"
 	"github.com/quartzdb/quartzdb/storage"
@@ -331,5 +332,66 @@ func TestHNSWSelectiveFilterRanksExactly(t *testing.T) {
 	exact := run(t, s, "SELECT id FROM items WHERE cat + 0 = 3 ORDER BY (embedding <-> '[0.5,0.5,0.5,0.5]') + 0 LIMIT 20")
 	if got := run(t, s, q); got != exact || !strings.HasSuffix(got, "SELECT 20") {
 		t.Errorf("selective filter:\n%s\nexact:\n%s", got, exact)
+	}
+}
+
+// TestHNSWInsertThenUpdateInOneTransaction checks that a row inserted and
+// updated in one transaction keeps one node in the graph, the last one.
+func TestHNSWInsertThenUpdateInOneTransaction(t *testing.T) {
+	s := testSession(t)
+	run(t, s, "CREATE TABLE v (id int PRIMARY KEY, e vector(2));CREATE INDEX ON v USING hnsw (e vector_l2_ops)")
+	run(t, s, "BEGIN")
+	for i := 1; i <= 20; i++ {
+		run(t, s, fmt.Sprintf("INSERT INTO v VALUES (%d, '[0.0%d,0]');UPDATE v SET e = '[%d,100]' WHERE id = %d", i, i, 100+i, i))
+	}
+	run(t, s, "COMMIT")
+	for _, mode := range []string{"off", "relaxed_order"} {
+		got := run(t, s, "SET hnsw.iterative_scan = "+mode+";SELECT id FROM v ORDER BY e <-> '[0,0]' LIMIT 5")
+		if got != "SET\n1\n2\n3\n4\n5\nSELECT 5" {
+			t.Errorf("iterative_scan=%s: %q", mode, got)
+		}
+	}
+	td := mustTable(t, s, "v")
+	h, err := s.eng.vec.get(context.Background(), td, &td.Indexes[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := h.g.Len(); n != 20 {
+		t.Errorf("graph holds %d live nodes for 20 rows", n)
+	}
+}
+
+// TestHNSWCreateIndexWaitsForWriters checks that CREATE INDEX waits for a
+// transaction that wrote before it began, so that row is indexed, and that
+// a write made while the index builds is indexed too.
+func TestHNSWCreateIndexWaitsForWriters(t *testing.T) {
+	s1 := testSession(t)
+	ctx := context.Background()
+	s2, err := s1.eng.NewSession(ctx, SessionOptions{User: "admin", Database: DefaultDatabase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	run(t, s1, "CREATE TABLE v (id int PRIMARY KEY, e vector(2));INSERT INTO v VALUES (1, '[5,5]')")
+	run(t, s2, "BEGIN;INSERT INTO v VALUES (2, '[0,0]')")
+	done := make(chan string)
+	go func() { done <- run(t, s1, "CREATE INDEX ON v USING hnsw (e vector_l2_ops)") }()
+	select {
+	case got := <-done:
+		t.Fatalf("CREATE INDEX did not wait for the open writer: %s", got)
+	case <-time.After(200 * time.Millisecond):
+	}
+	run(t, s2, "COMMIT")
+	if got := <-done; got != "CREATE INDEX" {
+		t.Fatalf("create index: %s", got)
+	}
+	if got := run(t, s1, "SELECT id FROM v ORDER BY e <-> '[0,0]' LIMIT 2"); got != "2\n1\nSELECT 2" {
+		t.Errorf("after CREATE INDEX: %q", got)
+	}
+	// A rolled-back CREATE INDEX leaves no graph behind.
+	run(t, s1, "BEGIN;CREATE INDEX v_again ON v USING hnsw (e vector_l1_ops);ROLLBACK")
+	td := mustTable(t, s1, "v")
+	if graphs, _ := s1.eng.vec.graphsFor(ctx, td); len(graphs) != 1 {
+		t.Errorf("%d graphs after a rolled-back CREATE INDEX, want 1", len(graphs))
 	}
 }

@@ -61,7 +61,10 @@ type DB struct {
 	// active holds the snapshot sequence of every open RepeatableRead or
 	// Serializable transaction that has taken its snapshot: recent commits
 	// newer than the oldest of them must be kept for conflict checks.
-	active    map[*Txn]uint64
+	active map[*Txn]uint64
+	// writers holds every open transaction that has written, with a
+	// channel closed when it ends, for WaitForWriters.
+	writers   map[*Txn]chan struct{}
 	lastWrite map[string]uint64 // key -> seq of the last commit that wrote it
 	recent    []*commitRecord   // ascending seq
 	closed    bool
@@ -91,6 +94,7 @@ func OpenKV(kv KV) *DB {
 		kv:        kv,
 		locks:     newLockTable(),
 		active:    make(map[*Txn]uint64),
+		writers:   make(map[*Txn]chan struct{}),
 		lastWrite: make(map[string]uint64),
 	}
 	db.seqs.init()
@@ -148,9 +152,12 @@ type Txn struct {
 	iso    IsolationLevel
 	snap   *refSnap
 	writes *writeSet
-	held   map[string]struct{}
-	ddl    bool
-	done   bool
+	// writerDone is closed when a transaction that has written ends (see
+	// markWriter); nil until its first write.
+	writerDone chan struct{}
+	held       map[string]struct{}
+	ddl        bool
+	done       bool
 
 	// Serializable read tracking for backward validation.
 	readKeys   map[string]struct{}
@@ -372,6 +379,7 @@ func (t *Txn) Put(ctx context.Context, key, val []byte) error {
 	if err := t.lockForUpdate(ctx, key); err != nil {
 		return err
 	}
+	t.markWriter()
 	t.writes.put(string(key), append([]byte(nil), val...))
 	return nil
 }
@@ -383,6 +391,7 @@ func (t *Txn) putLocked(ctx context.Context, key, val []byte) error {
 	if err := t.Lock(ctx, key); err != nil {
 		return err
 	}
+	t.markWriter()
 	t.writes.put(string(key), val)
 	return nil
 }
@@ -392,6 +401,7 @@ func (t *Txn) Delete(ctx context.Context, key []byte) error {
 	if err := t.lockForUpdate(ctx, key); err != nil {
 		return err
 	}
+	t.markWriter()
 	t.writes.del(string(key))
 	return nil
 }
@@ -401,6 +411,7 @@ func (t *Txn) deleteLocked(ctx context.Context, key []byte) error {
 	if err := t.Lock(ctx, key); err != nil {
 		return err
 	}
+	t.markWriter()
 	t.writes.del(string(key))
 	return nil
 }
@@ -415,6 +426,7 @@ func (t *Txn) DeleteRange(ctx context.Context, lo, hi []byte) error {
 	if err := ctx.Err(); err != nil {
 		return sql.Wrap(err)
 	}
+	t.markWriter()
 	t.writes.deleteRange(keyRange{lo: string(lo), hi: string(hi)})
 	return nil
 }
@@ -533,8 +545,50 @@ func (t *Txn) Rollback() {
 	t.finish()
 }
 
+// markWriter registers t among the open writing transactions.
+func (t *Txn) markWriter() {
+	if t.writerDone != nil {
+		return
+	}
+	t.writerDone = make(chan struct{})
+	t.db.mu.Lock()
+	t.db.writers[t] = t.writerDone
+	t.db.mu.Unlock()
+}
+
+// WaitForWriters waits until every transaction other than self that had
+// written when the call began has committed or rolled back: after it, a
+// snapshot sees all their rows. Building an index uses it so no write
+// begun before the index was known escapes both the index's scan and the
+// index maintenance of later writes.
+func (db *DB) WaitForWriters(ctx context.Context, self *Txn) error {
+	db.mu.Lock()
+	var waits []chan struct{}
+	for t, done := range db.writers {
+		if t != self {
+			waits = append(waits, done)
+		}
+	}
+	db.mu.Unlock()
+	for _, done := range waits {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return sql.Wrap(ctx.Err())
+		}
+	}
+	return nil
+}
+
 func (t *Txn) finish() {
 	t.done = true
+	if t.writerDone != nil {
+		t.db.mu.Lock()
+		delete(t.db.writers, t)
+		t.db.mu.Unlock()
+		close(t.writerDone)
+		t.writerDone = nil
+	}
 	if t.snap != nil {
 		t.snap.release()
 		t.snap = nil

@@ -61,6 +61,11 @@ func (s *Session) callQuartzFunc(x *execCtx, name string, args []sql.Datum) (sql
 		return nil, sql.Errorf(sql.CodeInsufficientPrivilege, "permission denied for function %s", strings.TrimPrefix(name, "quartz."))
 	}
 	text := func(i int) string { return args[i].(string) }
+	// These commit in the auth store on their own, so a ROLLBACK could
+	// not undo them: like CREATE DATABASE, they refuse a transaction block.
+	if name != "quartz.create_tenant" && s.explicit {
+		return nil, sql.Errorf(sql.CodeActiveSQLTransaction, "%s cannot run inside a transaction block", name)
+	}
 	switch name {
 	case "quartz.create_tenant":
 		if _, err := x.txn.CreateDatabase(x.ctx, text(0)); err != nil {

@@ -140,7 +140,12 @@ func (c *conn) authenticate(user string) (*identity, error) {
 func (c *conn) admit(rec *auth.KeyRecord) (*identity, error) {
 	store := c.srv.cfg.Auth
 	c.srv.failures.Succeed(remoteIP(c.nc))
-	lim, _ := store.LimitsFor(rec.Tier)
+	lim, ok := store.LimitsFor(rec.Tier)
+	if !ok {
+		// A key whose tier the configuration no longer defines must not
+		// run unlimited.
+		return nil, newFatal(sql.CodeInvalidAuthorization, "API key %q has tier %q, which this server does not define", rec.ID, rec.Tier)
+	}
 	release, err := c.srv.limiter.Acquire(rec.ID, lim)
 	if err != nil {
 		return nil, authFatal(err)
@@ -218,6 +223,17 @@ func (c *conn) statementAllowed() error {
 		return toSQLError(auth.RateLimitError(id.key.ID, id.key.Tier, id.limits, retry))
 	}
 	return nil
+}
+
+// overResultCap reports whether total result bytes exceed the key's cap.
+func (c *conn) overResultCap(total int64) bool {
+	return !c.id.admin() && c.id.limits.MaxResultBytes > 0 && total > c.id.limits.MaxResultBytes
+}
+
+// resultCapError is the error of a result over the key's cap.
+func (c *conn) resultCapError() error {
+	return sql.Errorf(sql.CodeProgramLimitExceeded, "result exceeds %d bytes, the limit of API key %q", c.id.limits.MaxResultBytes, c.id.key.ID).
+		WithHint("Ask for fewer rows (LIMIT) or fetch them in parts with a cursor.")
 }
 
 // toSQLError carries an auth error to the client with its SQLSTATE.

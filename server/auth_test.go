@@ -639,3 +639,44 @@ func splitHostPort(t *testing.T, addr string) (string, string) {
 	}
 	return host, port
 }
+
+// TestKeyLimitsReviewed covers limits found missing in review: statements
+// in one Query message count one by one, COPY TO obeys the result cap,
+// quartz.* functions that commit on their own refuse a transaction block,
+// and NULL arguments to them are NULL.
+func TestKeyLimitsReviewed(t *testing.T) {
+	s := startAuthServer(t, "127.0.0.1:0")
+	ctx := context.Background()
+	key, keyID := s.key(t, "acme", "tiny") // 3 statements a minute
+	conn := s.connect(t, auth.KeyUser(keyID), key, "acme")
+	_, err := conn.Exec(ctx, "SELECT 1; SELECT 2; SELECT 3; SELECT 4; SELECT 5", pgx.QueryExecModeSimpleProtocol)
+	if code, _ := pgCode(err); code != "53400" {
+		t.Errorf("five statements in one message under a 3/minute limit: %v", err)
+	}
+	conn.Close(ctx)
+
+	key, keyID = s.key(t, "acme", "capped") // 4000 bytes of result
+	conn = s.connect(t, auth.KeyUser(keyID), key, "acme")
+	defer conn.Close(ctx)
+	var sink strings.Builder
+	_, err = conn.PgConn().CopyTo(ctx, &sink, "COPY (SELECT repeat('x', 100) FROM generate_series(1, 100)) TO STDOUT")
+	if code, _ := pgCode(err); code != "54000" {
+		t.Errorf("COPY TO over the cap: %v (%d bytes)", err, sink.Len())
+	}
+
+	admin := s.connect(t, "admin", s.admin, "quartz")
+	defer admin.Close(ctx)
+	tx, err := admin.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tx.Exec(ctx, "SELECT quartz.create_api_key('acme', 'free')")
+	if code, _ := pgCode(err); code != "25001" {
+		t.Errorf("create_api_key in a transaction block: %v", err)
+	}
+	tx.Rollback(ctx)
+	var v *string
+	if err := admin.QueryRow(ctx, "SELECT quartz.create_api_key(NULL, 'free')").Scan(&v); err != nil || v != nil {
+		t.Errorf("NULL argument: %v %v", v, err)
+	}
+}

@@ -128,7 +128,12 @@ func (c *conn) copyOut(ctx context.Context, cur planner.Cursor, o planner.CopyOp
 	overall, codes := copyFormatCodes(o, len(cols))
 	c.be.Send(&pgproto3.CopyOutResponse{OverallFormat: overall, ColumnFormatCodes: codes})
 	buffered := 0
+	var total int64
 	send := func(b []byte) error {
+		// A key's result-size cap applies to COPY TO as to SELECT.
+		if total += int64(len(b)); c.overResultCap(total) {
+			return c.resultCapError()
+		}
 		// pgproto3 encodes the message at Send time, so b may be reused.
 		c.be.Send(&pgproto3.CopyData{Data: b})
 		buffered += len(b) + 5

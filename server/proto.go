@@ -250,7 +250,14 @@ func (c *conn) runSimple(ctx context.Context, query string) error {
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 		return c.sess.EndImplicit(ctx)
 	}
-	for _, st := range stmts {
+	for i, st := range stmts {
+		// The statement rate counts statements, not messages; the first
+		// was counted when the message arrived.
+		if i > 0 {
+			if err := c.statementAllowed(); err != nil {
+				return err
+			}
+		}
 		p, err := c.sess.Prepare(ctx, st, query, nil)
 		if err != nil {
 			return err
@@ -296,10 +303,7 @@ func (c *conn) runToEnd(ctx context.Context, cur planner.Cursor) error {
 // rows were sent first.
 func (c *conn) sendRows(ctx context.Context, cur planner.Cursor, cols []planner.ResultColumn, formats []int16, max int) (sent int, err error) {
 	buffered := 0
-	var total, limit int64 // bytes sent, and the key's cap on them (0: none)
-	if !c.id.admin() {
-		limit = c.id.limits.MaxResultBytes
-	}
+	var total int64 // bytes sent, against the key's cap
 	for max <= 0 || sent < max {
 		if err := ctx.Err(); err != nil {
 			return sent, err
@@ -339,9 +343,8 @@ func (c *conn) sendRows(ctx context.Context, cur planner.Cursor, cols []planner.
 		for _, v := range vals {
 			rowBytes += len(v)
 		}
-		if total += int64(rowBytes); limit > 0 && total > limit {
-			return sent, sql.Errorf(sql.CodeProgramLimitExceeded, "result exceeds %d bytes, the limit of API key %q", limit, c.id.key.ID).
-				WithHint("Ask for fewer rows (LIMIT) or fetch them in parts with a cursor.")
+		if total += int64(rowBytes); c.overResultCap(total) {
+			return sent, c.resultCapError()
 		}
 		c.be.Send(&pgproto3.DataRow{Values: vals})
 		sent++

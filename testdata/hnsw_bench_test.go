@@ -15,6 +15,7 @@ import (
 	pgxvec "github.com/pgvector/pgvector-go/pgx"
 
 	"github.com/quartzdb/quartzdb/testdata/fmnist"
+	"github.com/quartzdb/quartzdb/testdata/knn"
 	"github.com/quartzdb/quartzdb/vecindex"
 )
 
@@ -85,9 +86,9 @@ func BenchmarkHNSWWire(b *testing.B) {
 	fmt.Printf("hnsw fashion-mnist build (m=16, ef_construction=64, all cores): CREATE INDEX over the wire %.1fs, vecindex in-process %.1fs, ratio %.2fx\n",
 		wireBuild.Seconds(), localBuild.Seconds(), wireBuild.Seconds()/localBuild.Seconds())
 
-	truth := make([][]int64, len(queries))
-	for i, q := range queries {
-		truth[i] = exactKNN(base, q, knnK)
+	truth, err := fashionTruth(base, queries)
+	if err != nil {
+		b.Fatal(err)
 	}
 	qvecs := make([]pgvector.Vector, len(queries))
 	for i, q := range queries {
@@ -129,7 +130,7 @@ func BenchmarkHNSWWire(b *testing.B) {
 								errs[w] = err
 								return
 							}
-							hits.Add(int64(overlap(got, truth[qi])))
+							hits.Add(int64(knn.Hits(got, truth[qi])))
 						}
 					}(w)
 				}
@@ -159,24 +160,10 @@ func BenchmarkHNSWWire(b *testing.B) {
 			for j, r := range res {
 				got[j] = int64(r.ID)
 			}
-			hits += overlap(got, truth[i])
+			hits += knn.Hits(got, truth[i])
 		}
 		localQPS := float64(len(queries)) / time.Since(start).Seconds()
 		line[0] = fmt.Sprintf("in-process %.0f q/s recall %.3f", localQPS, float64(hits)/float64(len(queries)*knnK))
 		fmt.Printf("hnsw fashion-mnist ef_search=%d: %s; %s; %s\n", ef, line[0], line[1], line[2])
 	}
-}
-
-// overlap counts the ids of got that are in want.
-func overlap(got, want []int64) int {
-	n := 0
-	for _, g := range got {
-		for _, w := range want {
-			if g == w {
-				n++
-				break
-			}
-		}
-	}
-	return n
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/quartzdb/quartzdb/testdata/fmnist"
+	"github.com/quartzdb/quartzdb/testdata/knn"
 )
 
 // BenchmarkHNSWRestart measures how long the real quartzdb binary takes
@@ -87,9 +88,9 @@ func runRestart(b *testing.B) error {
 		return fmt.Errorf("go build quartzdb: %w\n%s", err, out)
 	}
 	b.Logf("built %s in %v", bin, time.Since(t0).Round(time.Millisecond))
-	truth := make([][]int64, len(queries))
-	for i, q := range queries {
-		truth[i] = exactKNN(base, q, knnK)
+	truth, err := fashionTruth(base, queries)
+	if err != nil {
+		return err
 	}
 
 	ctx := context.Background()
@@ -169,7 +170,7 @@ type startTimes struct {
 // timedStart starts the server over data, times it until the first kNN
 // query is answered, runs the remaining queries for recall and QPS, and
 // stops it cleanly.
-func timedStart(ctx context.Context, bin, data string, queries [][]float32, truth [][]int64) (startTimes, error) {
+func timedStart(ctx context.Context, bin, data string, queries [][]float32, truth [][]uint32) (startTimes, error) {
 	var st startTimes
 	srv, err := startQuartz(ctx, bin, data)
 	if err != nil {
@@ -195,7 +196,7 @@ func timedStart(ctx context.Context, bin, data string, queries [][]float32, trut
 		if err != nil {
 			return st, err
 		}
-		hits += overlap(got, truth[i])
+		hits += knn.Hits(got, truth[i])
 	}
 	st.qps = float64(len(queries)-1) / time.Since(t0).Seconds()
 	st.recall = float64(hits) / float64((len(queries)-1)*knnK)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/quartzdb/quartzdb/testdata/fmnist"
+	"github.com/quartzdb/quartzdb/testdata/knn"
 	"github.com/quartzdb/quartzdb/vecindex"
 )
 
@@ -141,37 +141,28 @@ func vectorText(v []float32) string {
 	return string(append(b, ']'))
 }
 
-// exactKNN returns the ids (row indexes) of the k vectors nearest to q by
-// L2, ties by id, with a bounded insertion list.
-func exactKNN(base [][]float32, q []float32, k int) []int64 {
-	type hit struct {
-		d  float32
-		id int64
+// exactKNN is the in-process reference: the k nearest base rows to q by
+// L2, on one goroutine.
+func exactKNN(base [][]float32, q []float32, k int) []uint32 {
+	return knn.One(base, q, k, vecindex.L2Squared)
+}
+
+// fashionTruth is the exact kNN of each query, per query (cached on disk).
+func fashionTruth(base, queries [][]float32) ([][]uint32, error) {
+	flat, err := knn.Cached("fmnist", base, queries, knnK, vecindex.L2Squared)
+	if err != nil {
+		return nil, err
 	}
-	top := make([]hit, 0, k+1)
-	for i, v := range base {
-		d := vecindex.L2Squared(q, v)
-		if len(top) == k && d >= top[k-1].d {
-			continue
-		}
-		j := sort.Search(len(top), func(j int) bool { return top[j].d > d })
-		top = append(top, hit{})
-		copy(top[j+1:], top[j:])
-		top[j] = hit{d, int64(i)}
-		if len(top) > k {
-			top = top[:k]
-		}
+	out := make([][]uint32, len(queries))
+	for i := range out {
+		out[i] = flat[i*knnK : (i+1)*knnK]
 	}
-	ids := make([]int64, len(top))
-	for i, h := range top {
-		ids[i] = h.id
-	}
-	return ids
+	return out, nil
 }
 
 // sameDistances reports whether got and want are equally good answers: the
 // same distances in the same order (ties may pick different ids).
-func sameDistances(base [][]float32, q []float32, got, want []int64) bool {
+func sameDistances(base [][]float32, q []float32, got []int64, want []uint32) bool {
 	if len(got) != len(want) {
 		return false
 	}

@@ -2,20 +2,16 @@ package vecindex
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/quartzdb/quartzdb/testdata/fmnist"
+	"github.com/quartzdb/quartzdb/testdata/knn"
 	"github.com/quartzdb/quartzdb/vecindex/internal/hnswref"
 )
 
@@ -65,7 +61,7 @@ func runFashionMNIST(b *testing.B) error {
 	fmt.Printf("fashion-mnist %d×%d, %d queries, L2, m=%d, ef_construction=%d, kernels %s\n",
 		len(base), fmnist.Dim, len(queries), m, efc, KernelName())
 
-	gt, err := groundTruth(base, queries)
+	gt, err := knn.Cached("fmnist", base, queries, benchK, L2Squared)
 	if err != nil {
 		return err
 	}
@@ -153,10 +149,10 @@ func runFashionMNIST(b *testing.B) error {
 					return err
 				}
 				refQPS = max(refQPS, float64(len(queries))/time.Since(t0).Seconds())
-				refRecall = recallAt(labels, gt)
+				refRecall = knn.Recall(labels, gt, benchK)
 			}
 		}
-		line := fmt.Sprintf("ef=%-3d quartzdb recall@10 %.4f %8.0f QPS", ef, recallAt(got, gt), ourQPS)
+		line := fmt.Sprintf("ef=%-3d quartzdb recall@10 %.4f %8.0f QPS", ef, knn.Recall(got, gt, benchK), ourQPS)
 		if ref != nil {
 			line += fmt.Sprintf(" | hnswlib recall@10 %.4f %8.0f QPS | QPS ratio %.2fx", refRecall, refQPS, ourQPS/refQPS)
 		}
@@ -171,100 +167,4 @@ func ratio(a, b float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.2fx", a/b)
-}
-
-// recallAt is recall@k of got against gt, both k labels per query.
-func recallAt(got []uint64, gt []uint32) float64 {
-	hits := 0
-	for q := 0; q < len(gt)/benchK; q++ {
-		want := gt[q*benchK : (q+1)*benchK]
-		for _, g := range got[q*benchK : (q+1)*benchK] {
-			for _, w := range want {
-				if g == uint64(w) {
-					hits++
-					break
-				}
-			}
-		}
-	}
-	return float64(hits) / float64(len(gt))
-}
-
-// groundTruth returns the exact k nearest base ids per query, cached under
-// os.TempDir in a file named by the data's sizes and CRC (exact search of
-// 10,000 × 60,000 × 784 takes a while on two cores).
-func groundTruth(base, queries [][]float32) ([]uint32, error) {
-	h := crc32.New(crc32.MakeTable(crc32.Castagnoli))
-	var buf [4]byte
-	for _, set := range [][][]float32{base, queries} {
-		for _, v := range set {
-			for _, x := range v {
-				binary.LittleEndian.PutUint32(buf[:], math.Float32bits(x))
-				h.Write(buf[:])
-			}
-		}
-	}
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("quartzdb-gt-%dx%d-%d-k%d-%08x.bin",
-		len(base), len(base[0]), len(queries), benchK, h.Sum32()))
-	want := len(queries) * benchK
-	if f, err := os.Open(path); err == nil {
-		gt := make([]uint32, want)
-		err = binary.Read(f, binary.LittleEndian, gt)
-		f.Close()
-		if err == nil {
-			return gt, nil
-		}
-	}
-	t0 := time.Now()
-	gt := make([]uint32, want)
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var top maxHeap
-			for q := w; q < len(queries); q += workers {
-				top.reset()
-				for i, v := range base {
-					d := L2Squared(queries[q], v)
-					if top.len() < benchK {
-						top.push(item{d, uint32(i)})
-					} else if d < top.top().d {
-						top.pop()
-						top.push(item{d, uint32(i)})
-					}
-				}
-				for i := benchK - 1; i >= 0 && top.len() > 0; i-- {
-					gt[q*benchK+i] = top.pop().id
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	fmt.Printf("ground truth by exact search: %.1fs (cached in %s)\n", time.Since(t0).Seconds(), path)
-	if err := writeGT(path, gt); err != nil {
-		return nil, err
-	}
-	return gt, nil
-}
-
-func writeGT(path string, gt []uint32) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "quartzdb-gt-*")
-	if err != nil {
-		return fmt.Errorf("ground truth cache: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	var w io.Writer = tmp
-	if err := binary.Write(w, binary.LittleEndian, gt); err != nil {
-		tmp.Close()
-		return fmt.Errorf("ground truth cache: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("ground truth cache: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("ground truth cache: %w", err)
-	}
-	return nil
 }

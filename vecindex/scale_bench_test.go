@@ -3,13 +3,11 @@ package vecindex_test
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -19,6 +17,7 @@ import (
 	"time"
 
 	"github.com/quartzdb/quartzdb/testdata/fmnist"
+	"github.com/quartzdb/quartzdb/testdata/knn"
 	"github.com/quartzdb/quartzdb/vecindex"
 	"github.com/quartzdb/quartzdb/vecindex/internal/hnswref"
 )
@@ -141,7 +140,7 @@ func runScaleSize(p scaleParams) error {
 	fmt.Printf("scale %d×%d clustered (%d clusters, seed %d), %d queries, L2, m=%d, ef_construction=%d, %d threads, kernels %s; generated in %.1fs\n",
 		p.N, p.Dim, p.Clusters, p.Seed, p.Queries, scaleM, scaleEfc, runtime.GOMAXPROCS(0), vecindex.KernelName(),
 		time.Since(t0).Seconds())
-	gt, err := scaleTruth(p, base, queries)
+	gt, err := knn.Cached(fmt.Sprintf("scale-v%d-c%d-s%d", scaleGenVersion, p.Clusters, p.Seed), base, queries, scaleK, vecindex.L2Squared)
 	if err != nil {
 		return err
 	}
@@ -184,7 +183,7 @@ func runScaleSize(p scaleParams) error {
 				}
 			}
 			pt.qps = max(pt.qps, float64(len(queries))/time.Since(start).Seconds())
-			pt.recall = scaleRecall(got, gt)
+			pt.recall = knn.Recall(got, gt, scaleK)
 			if ref != nil {
 				start = time.Now()
 				labels, err := ref.Search(queries, scaleK, ef)
@@ -192,7 +191,7 @@ func runScaleSize(p scaleParams) error {
 					return err
 				}
 				pt.refQPS = max(pt.refQPS, float64(len(queries))/time.Since(start).Seconds())
-				pt.refRecall = scaleRecall(labels, gt)
+				pt.refRecall = knn.Recall(labels, gt, scaleK)
 			}
 		}
 		line := fmt.Sprintf("scale n=%d ef=%-4d quartzdb recall@10 %.4f %8.0f QPS", p.N, ef, pt.recall, pt.qps)
@@ -443,120 +442,4 @@ func genScale(p scaleParams) (base, queries [][]float32) {
 		return out
 	}
 	return draw(p.N, 0x5ca1eba5e), draw(p.Queries, 0x9e71e5)
-}
-
-// scaleRecall is recall@k of got against gt, scaleK labels per query each.
-func scaleRecall(got []uint64, gt []uint32) float64 {
-	hits := 0
-	for q := 0; q < len(gt)/scaleK; q++ {
-		want := gt[q*scaleK : (q+1)*scaleK]
-		for _, g := range got[q*scaleK : (q+1)*scaleK] {
-			for _, w := range want {
-				if g == uint64(w) {
-					hits++
-					break
-				}
-			}
-		}
-	}
-	return float64(hits) / float64(len(gt))
-}
-
-// scaleTruth returns the exact scaleK nearest base indexes per query,
-// from the cache when present.
-func scaleTruth(p scaleParams, base, queries [][]float32) ([]uint32, error) {
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("quartzdb-scale-gt-v%d-n%d-d%d-c%d-q%d-s%d-k%d.bin",
-		scaleGenVersion, p.N, p.Dim, p.Clusters, p.Queries, p.Seed, scaleK))
-	want := len(queries) * scaleK
-	if b, err := os.ReadFile(path); err == nil && len(b) == want*4 {
-		gt := make([]uint32, want)
-		for i := range gt {
-			gt[i] = binary.LittleEndian.Uint32(b[i*4:])
-		}
-		return gt, nil
-	}
-	t0 := time.Now()
-	gt := exactTopK(base, queries)
-	fmt.Printf("scale n=%d ground truth by exact search: %.1fs (cached in %s)\n", p.N, time.Since(t0).Seconds(), path)
-	b := make([]byte, 0, want*4)
-	for _, id := range gt {
-		b = binary.LittleEndian.AppendUint32(b, id)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "quartzdb-scale-gt-*")
-	if err != nil {
-		return nil, fmt.Errorf("ground truth cache: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("ground truth cache: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("ground truth cache: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return nil, fmt.Errorf("ground truth cache: %w", err)
-	}
-	return gt, nil
-}
-
-// exactTopK is exact search on every core. Each worker owns a share of
-// the queries and walks the base in cache-sized blocks, running all its
-// queries against a block before the next, so the base streams from
-// memory once per worker instead of once per query. Ties go to the lower
-// index.
-func exactTopK(base, queries [][]float32) []uint32 {
-	type hit struct {
-		d  float32
-		id uint32
-	}
-	gt := make([]uint32, len(queries)*scaleK)
-	workers := runtime.GOMAXPROCS(0)
-	const block = 2048
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var mine []int
-			for q := w; q < len(queries); q += workers {
-				mine = append(mine, q)
-			}
-			tops := make([][]hit, len(mine))
-			for i := range tops {
-				tops[i] = make([]hit, 0, scaleK+1)
-			}
-			for lo := 0; lo < len(base); lo += block {
-				hi := min(lo+block, len(base))
-				for qi, q := range mine {
-					top := tops[qi]
-					qv := queries[q]
-					for i := lo; i < hi; i++ {
-						d := vecindex.L2Squared(qv, base[i])
-						if len(top) == scaleK && d >= top[scaleK-1].d {
-							continue
-						}
-						j := len(top)
-						for j > 0 && top[j-1].d > d {
-							j--
-						}
-						top = append(top, hit{})
-						copy(top[j+1:], top[j:])
-						top[j] = hit{d, uint32(i)}
-						if len(top) > scaleK {
-							top = top[:scaleK]
-						}
-					}
-					tops[qi] = top
-				}
-			}
-			for qi, q := range mine {
-				for i, h := range tops[qi] {
-					gt[q*scaleK+i] = h.id
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return gt
 }

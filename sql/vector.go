@@ -216,49 +216,37 @@ func cosineHalfGo(a, b []uint16) float64 {
 // for the planner's kNN search. Mismatched dimensions raise pgvector's
 // 22000 error.
 func VectorDistance(op string, a, b Datum) (float64, error) {
+	k := kernels()
 	switch x := a.(type) {
 	case Vector:
-		y, ok := b.(Vector)
-		if !ok {
-			break
+		if y, ok := b.(Vector); ok {
+			return distanceBy("vector", op, x, y, k.L2Squared, k.InnerProduct, k.L1, k.Cosine)
 		}
-		if len(x) != len(y) {
-			return 0, vectorDimsMismatch("vector", len(x), len(y))
-		}
-		k := kernels()
-		switch op {
-		case "<->":
-			return math.Sqrt(float64(k.L2Squared(x, y))), nil
-		case "<#>":
-			return float64(-k.InnerProduct(x, y)), nil
-		case "<=>":
-			return k.Cosine(x, y), nil
-		case "<+>":
-			return float64(k.L1(x, y)), nil
-		}
-		return 0, Errorf(CodeUndefinedFunction, "operator does not exist: vector %s vector", op)
 	case HalfVec:
-		y, ok := b.(HalfVec)
-		if !ok {
-			break
+		if y, ok := b.(HalfVec); ok {
+			return distanceBy("halfvec", op, x, y, k.L2SquaredHalf, k.InnerProductHalf, k.L1Half, k.CosineHalf)
 		}
-		if len(x) != len(y) {
-			return 0, vectorDimsMismatch("halfvec", len(x), len(y))
-		}
-		k := kernels()
-		switch op {
-		case "<->":
-			return math.Sqrt(float64(k.L2SquaredHalf(x, y))), nil
-		case "<#>":
-			return float64(-k.InnerProductHalf(x, y)), nil
-		case "<=>":
-			return k.CosineHalf(x, y), nil
-		case "<+>":
-			return float64(k.L1Half(x, y)), nil
-		}
-		return 0, Errorf(CodeUndefinedFunction, "operator does not exist: halfvec %s halfvec", op)
 	}
 	return 0, Errorf(CodeInternalError, "vector distance on %T and %T", a, b)
+}
+
+// distanceBy is VectorDistance for one element type, given its kernels.
+func distanceBy[E float32 | uint16, V ~[]E](name, op string, x, y V,
+	l2, ip, l1 func(a, b []E) float32, cosine func(a, b []E) float64) (float64, error) {
+	if len(x) != len(y) {
+		return 0, vectorDimsMismatch(name, len(x), len(y))
+	}
+	switch op {
+	case "<->":
+		return math.Sqrt(float64(l2(x, y))), nil
+	case "<#>":
+		return float64(-ip(x, y)), nil
+	case "<=>":
+		return cosine(x, y), nil
+	case "<+>":
+		return float64(l1(x, y)), nil
+	}
+	return 0, Errorf(CodeUndefinedFunction, "operator does not exist: %s %s %s", name, op, name)
 }
 
 // --- pgvector's checks, with its SQLSTATEs and wording ---

@@ -304,44 +304,34 @@ func vectorRecvHeader(name string, b []byte, typmod int32) (int, error) {
 // message reports the NaN; bytes left over after the last element are
 // rejected as PostgreSQL's receive wrapper does.
 func ParseVectorBinary(b []byte, typmod int32) (Vector, error) {
-	dim, err := vectorRecvHeader("vector", b, typmod)
-	if err != nil {
-		return nil, err
-	}
-	b = b[4:]
-	out := make(Vector, dim)
-	for i := range out {
-		if len(b) < 4 {
-			return nil, insufficientData()
-		}
-		out[i] = math.Float32frombits(binary.BigEndian.Uint32(b))
-		b = b[4:]
-		if e := checkVectorElem("vector", float64(out[i])); e != nil {
-			return nil, e
-		}
-	}
-	if len(b) != 0 {
-		return nil, badBinary()
-	}
-	return out, nil
+	return recvElems[float32, Vector]("vector", b, typmod, 4,
+		func(b []byte) float32 { return math.Float32frombits(binary.BigEndian.Uint32(b)) },
+		func(f float32) *Error { return checkVectorElem("vector", float64(f)) })
 }
 
 // ParseHalfVecBinary is halfvec_recv: as vector_recv with big-endian
 // binary16 elements.
 func ParseHalfVecBinary(b []byte, typmod int32) (HalfVec, error) {
-	dim, err := vectorRecvHeader("halfvec", b, typmod)
+	return recvElems[uint16, HalfVec]("halfvec", b, typmod, 2, binary.BigEndian.Uint16, checkHalfElem)
+}
+
+// recvElems is the receive loop shared by vector and halfvec: the header,
+// then dim elements of size bytes, each read and checked in turn.
+func recvElems[E float32 | uint16, V ~[]E](name string, b []byte, typmod int32, size int,
+	read func([]byte) E, check func(E) *Error) (V, error) {
+	dim, err := vectorRecvHeader(name, b, typmod)
 	if err != nil {
 		return nil, err
 	}
 	b = b[4:]
-	out := make(HalfVec, dim)
+	out := make(V, dim)
 	for i := range out {
-		if len(b) < 2 {
+		if len(b) < size {
 			return nil, insufficientData()
 		}
-		out[i] = binary.BigEndian.Uint16(b)
-		b = b[2:]
-		if e := checkHalfElem(out[i]); e != nil {
+		out[i] = read(b)
+		b = b[size:]
+		if e := check(out[i]); e != nil {
 			return nil, e
 		}
 	}

@@ -191,14 +191,11 @@ func (h *hnswGraph) forget(id uint64) {
 	}
 }
 
-// current reports whether node id was inserted for the vector row holds:
+// current reports whether the node described by nr was inserted for the
+// vector row holds:
 // a node of another version of the row (not yet settled, or seen by an
 // older snapshot) is not the row's place in the graph.
-func (h *hnswGraph) current(id uint64, row []sql.Datum) bool {
-	nr, ok := h.row(id)
-	if !ok {
-		return false
-	}
+func (h *hnswGraph) current(nr nodeRow, row []sql.Datum) bool {
 	v, ok := indexedVector(row[h.col], h.op)
 	return ok && vectorHash(v) == nr.hash
 }
@@ -618,23 +615,29 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 	ef := x.s.intSetting("hnsw.ef_search", 40)
 	opt := vecindex.SearchOptions{Ef: ef}
 	k := ef
-	fetched := map[uint64][]sql.Datum{}
+	// fetch reads node id's row under the statement's snapshot, once, and
+	// keeps it only when it holds the node's vector (see current); the
+	// iterative filter and the iterator share what it read.
+	fetched := map[uint64]candidateRow{}
 	seen := map[string]bool{}
 	var fetchErr error
-	fetch := func(id uint64) []sql.Datum {
-		if r, ok := fetched[id]; ok {
-			return r
+	fetch := func(id uint64) candidateRow {
+		if c, ok := fetched[id]; ok {
+			return c
 		}
 		nr, ok := h.row(id)
-		var row []sql.Datum
+		c := candidateRow{key: nr.key}
 		if ok && !seen[nr.key] && nr.pk != nil {
-			row, err = x.txn.GetRowByPK(x.ctx, n.table, nr.pk)
+			row, err := x.txn.GetRowByPK(x.ctx, n.table, nr.pk)
 			if err != nil && fetchErr == nil {
 				fetchErr = err
 			}
+			if row != nil && h.current(nr, row) {
+				c.row = row
+			}
 		}
-		fetched[id] = row
-		return row
+		fetched[id] = c
+		return c
 	}
 	if mode := x.s.stringSetting("hnsw.iterative_scan", "off"); mode != "off" {
 		want, err := n.want(x)
@@ -645,8 +648,8 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 		opt.Iterative = true
 		opt.MaxVisit = x.s.intSetting("hnsw.max_scan_tuples", vecindex.DefaultMaxVisit)
 		opt.Filter = func(id uint64) bool {
-			row := fetch(id)
-			if row == nil || fetchErr != nil || !h.current(id, row) {
+			row := fetch(id).row
+			if row == nil || fetchErr != nil {
 				return false
 			}
 			if n.pred == nil {
@@ -667,6 +670,14 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 	return &hnswIter{n: n, h: h, res: res, fetch: fetch, seen: seen, fetchErr: &fetchErr}, nil
 }
 
+// candidateRow is a graph result read from the table: the row, nil when
+// it is gone, invisible to the statement or another version of the row
+// than the node's, and the row's encoded key.
+type candidateRow struct {
+	row []sql.Datum
+	key string
+}
+
 // hnswIter reads the rows of the graph's results lazily, closest first, so
 // a LIMIT above reads only the rows it returns. A row whose vector is not
 // the one its node was inserted with (a newer version, not yet settled) is
@@ -676,7 +687,7 @@ type hnswIter struct {
 	h        *hnswGraph
 	res      []vecindex.Result
 	i        int
-	fetch    func(uint64) []sql.Datum
+	fetch    func(uint64) candidateRow
 	seen     map[string]bool
 	fetchErr *error
 }
@@ -685,19 +696,15 @@ func (it *hnswIter) next(x *execCtx) ([]sql.Datum, error) {
 	for it.i < len(it.res) {
 		id := it.res[it.i].ID
 		it.i++
-		row := it.fetch(id)
+		c := it.fetch(id)
 		if *it.fetchErr != nil {
 			return nil, *it.fetchErr
 		}
-		if row == nil {
+		if c.row == nil || it.seen[c.key] {
 			continue
 		}
-		nr, ok := it.h.row(id)
-		if !ok || !it.h.current(id, row) || it.seen[nr.key] {
-			continue
-		}
-		it.seen[nr.key] = true
-		return row, nil
+		it.seen[c.key] = true
+		return c.row, nil
 	}
 	return nil, nil
 }

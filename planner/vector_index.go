@@ -192,9 +192,9 @@ func (h *hnswGraph) forget(id uint64) {
 }
 
 // current reports whether the node described by nr was inserted for the
-// vector row holds:
-// a node of another version of the row (not yet settled, or seen by an
-// older snapshot) is not the row's place in the graph.
+// vector row holds: a node of another version of the row (not yet
+// settled, or seen by an older snapshot) is not the row's place in the
+// graph.
 func (h *hnswGraph) current(nr nodeRow, row []sql.Datum) bool {
 	v, ok := indexedVector(row[h.col], h.op)
 	return ok && vectorHash(v) == nr.hash

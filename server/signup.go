@@ -115,6 +115,10 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 	key, _, err := s.cfg.Auth.CreateKey(ctx, tenant, auth.TierFree)
 	if err != nil {
 		s.log.Error("signup: create key", "tenant", tenant, "err", err)
+		// Undo the tenant so the address may register again.
+		if derr := s.adminQuery(ctx, "SELECT quartz.drop_tenant($1)", tenant); derr != nil {
+			s.log.Error("signup: drop tenant after failed key", "tenant", tenant, "err", derr)
+		}
 		fail(http.StatusInternalServerError, "could not register")
 		return
 	}

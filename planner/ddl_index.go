@@ -299,7 +299,7 @@ func (b *builder) planDropIndex(ds *pg_query.DropStmt) (*plan, error) {
 				return nil, err
 			}
 			tableID, vi := t.ID, x.s.eng.vec
-			x.s.vecDDL = append(x.s.vecDDL, func(committed bool) {
+			x.s.vecDDL = append(x.s.vecDDL, func(committed bool, _ uint64) {
 				if committed {
 					vi.drop(tableID, id)
 				}

@@ -60,7 +60,7 @@ type Session struct {
 	vecChanges []vecChange
 	// vecDDL are the open transaction's index DDL effects on the graphs
 	// (drop at commit, or undo a CREATE INDEX at rollback).
-	vecDDL   []func(committed bool)
+	vecDDL   []func(committed bool, commitSeq uint64)
 	opts     SessionOptions
 	db       *storage.DatabaseDesc
 	settings *sessionSettings
@@ -249,10 +249,10 @@ func (s *Session) commit(ctx context.Context) error {
 	s.endTxn()
 	if err := txn.Commit(ctx); err != nil {
 		txn.Rollback()
-		s.settleVectorChanges(false)
+		s.settleVectorChanges(false, 0)
 		return err
 	}
-	s.settleVectorChanges(true)
+	s.settleVectorChanges(true, txn.CommitSeq())
 	return nil
 }
 
@@ -264,7 +264,7 @@ func (s *Session) rollback() {
 	txn := s.txn
 	s.endTxn()
 	txn.Rollback()
-	s.settleVectorChanges(false)
+	s.settleVectorChanges(false, 0)
 }
 
 // EndImplicit commits the implicit transaction at Sync or at the end of a

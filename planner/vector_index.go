@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -38,10 +39,14 @@ type vectorIndexes struct {
 	// snapshot, for tests and logs.
 	builds, loads atomic.Int64
 	byKey         map[[2]uint32]*hnswGraph // (table id, index id)
+	// dropping counts, per table, the open transactions that drop its
+	// graphs at commit (TRUNCATE, DROP TABLE): from their write until
+	// the graphs are gone, a scan trusts no node without reading its row.
+	dropping map[uint32]int
 }
 
 func newVectorIndexes(store *storage.DB) *vectorIndexes {
-	return &vectorIndexes{store: store, byKey: map[[2]uint32]*hnswGraph{}}
+	return &vectorIndexes{store: store, byKey: map[[2]uint32]*hnswGraph{}, dropping: map[uint32]int{}}
 }
 
 // hnswGraph is one index's graph and the map from its nodes to rows.
@@ -57,6 +62,20 @@ type hnswGraph struct {
 	nodes  map[string]map[uint64]bool // encoded primary key → its node ids
 	loaded chan struct{}              // closed when the initial build ends
 	err    error                      // the initial build's error
+
+	// touched, while non-nil (a CREATE INDEX or REINDEX filling a graph
+	// that writers already see), collects the keys of rows writers have
+	// superseded; a node the fill then adds for such a row may be of a
+	// version already deleted, so it is never settled (see nodeRow).
+	touched map[string]bool
+	// retired is set when the graph is dropped (its table truncated or
+	// dropped, the index dropped or rebuilt): a scan still holding it
+	// trusts no node without reading its row.
+	retired atomic.Bool
+
+	// fromGraph and fromTable count the candidates scans made from their
+	// node alone and those they read from the table.
+	fromGraph, fromTable atomic.Int64
 
 	purging atomic.Bool // a background Purge is running
 }
@@ -77,11 +96,27 @@ func (h *hnswGraph) maybePurge() {
 	}()
 }
 
-// nodeRow identifies the row a node was inserted for.
+// nodeRow identifies the row a node was inserted for, and what is known
+// of that row version's visibility.
+//
+// A settled node's version was committed at or before commit sequence
+// seq, so every snapshot at or after seq sees it unless pending says a
+// transaction has superseded it (an UPDATE of the vector or key, a
+// DELETE): pending is raised at the write, before that transaction can
+// commit, and the node is forgotten once it has. So a settled node with
+// no pending supersession, at a snapshot at or after seq, is visible to
+// that snapshot, and an index scan may return its key and vector without
+// reading the row. Any other node is checked by reading its row.
 type nodeRow struct {
-	pk   []sql.Datum // nil until a loaded snapshot is reconciled
-	key  string
-	hash uint64 // vectorHash of the node's vector
+	pk      []sql.Datum // nil until a loaded snapshot is reconciled
+	key     string
+	hash    uint64 // vectorHash of the node's vector
+	settled bool
+	seq     uint64
+	pending int32
+	// unsure marks a node filled for a row a concurrent writer had
+	// already superseded: it is never settled.
+	unsure bool
 }
 
 // metricFor maps an opclass's operator to the graph's metric.
@@ -200,15 +235,58 @@ func (h *hnswGraph) current(nr nodeRow, row []sql.Datum) bool {
 	return ok && vectorHash(v) == nr.hash
 }
 
-// nodesOf returns the ids of the nodes the row with encoded key key has.
-func (h *hnswGraph) nodesOf(key string) []uint64 {
+// supersede marks the nodes the row with encoded key key has as
+// superseded by an open transaction and returns them.
+func (h *hnswGraph) supersede(key string) []uint64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.touched != nil {
+		h.touched[key] = true
+	}
 	ids := make([]uint64, 0, len(h.nodes[key]))
 	for id := range h.nodes[key] {
+		r := h.rows[id]
+		r.pending++
+		h.rows[id] = r
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// unsupersede undoes supersede for a transaction that rolled back.
+func (h *hnswGraph) unsupersede(ids []uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, id := range ids {
+		if r, ok := h.rows[id]; ok && r.pending > 0 {
+			r.pending--
+			h.rows[id] = r
+		}
+	}
+}
+
+// settle records that the row versions of nodes ids were committed at or
+// before commit sequence seq (nil ids: every node of the graph).
+func (h *hnswGraph) settle(ids []uint64, seq uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	mark := func(id uint64, r nodeRow) {
+		if !r.unsure {
+			r.settled, r.seq = true, seq
+			h.rows[id] = r
+		}
+	}
+	if ids == nil {
+		for id, r := range h.rows {
+			mark(id, r)
+		}
+		return
+	}
+	for _, id := range ids {
+		if r, ok := h.rows[id]; ok {
+			mark(id, r)
+		}
+	}
 }
 
 // row returns the identity of node id.
@@ -253,9 +331,10 @@ func (h *hnswGraph) indexedRows(ctx context.Context, txn *storage.Txn, t *storag
 	}
 }
 
-// fill inserts every row of t visible to txn, on every core. progress,
+// fill inserts every row of t visible to txn, on every core, and returns
+// the new nodes (unsettled: the caller knows when they are). progress,
 // if set, is told how far the graph build has come every few seconds.
-func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.TableDesc, check func() error, progress func(done, total int)) error {
+func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.TableDesc, check func() error, progress func(done, total int)) ([]uint64, error) {
 	var ids []uint64
 	var vecs [][]float32
 	err := h.indexedRows(ctx, txn, t, check, func(_ []sql.Datum, v []float32, pk []sql.Datum, key string) error {
@@ -270,7 +349,7 @@ func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.Table
 			}
 		}
 		h.nextID++
-		h.rows[h.nextID] = nodeRow{pk: pk, key: key, hash: hash}
+		h.rows[h.nextID] = nodeRow{pk: pk, key: key, hash: hash, unsure: h.touched[key]}
 		if h.nodes[key] == nil {
 			h.nodes[key] = map[uint64]bool{}
 		}
@@ -280,7 +359,7 @@ func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.Table
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Batches short enough that progress is reported and a cancel is
 	// seen every few seconds, long enough to keep every core busy.
@@ -289,14 +368,14 @@ func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.Table
 	for lo := 0; lo < len(ids); lo += batch {
 		hi := min(lo+batch, len(ids))
 		if err := h.g.InsertBatch(ctx, ids[lo:hi], vecs[lo:hi]); err != nil {
-			return fmt.Errorf("build hnsw index: %w", err)
+			return nil, fmt.Errorf("build hnsw index: %w", err)
 		}
 		if progress != nil && time.Since(last) >= progressInterval && hi < len(ids) {
 			progress(hi, len(ids))
 			last = time.Now()
 		}
 	}
-	return nil
+	return ids, nil
 }
 
 // progressInterval is how often a long CREATE INDEX reports progress.
@@ -318,14 +397,31 @@ func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) er
 	// predates the index). Writes begun earlier are waited for, then the
 	// scan sees them committed.
 	close(h.loaded)
+	h.touched = map[string]bool{}
+	defer func() {
+		h.mu.Lock()
+		h.touched = nil
+		h.mu.Unlock()
+	}()
 	k := [2]uint32{t.ID, ixID}
 	vi.mu.Lock()
+	old := vi.byKey[k]
 	vi.byKey[k] = h
 	vi.mu.Unlock()
-	x.s.vecDDL = append(x.s.vecDDL, func(committed bool) {
+	// The filled nodes' rows were committed when the scan saw them, or
+	// (this transaction's own writes) are when it commits: they settle
+	// then. Nodes writers add meanwhile settle with their writers.
+	var filled []uint64
+	x.s.vecDDL = append(x.s.vecDDL, func(committed bool, seq uint64) {
 		if !committed {
+			h.retired.Store(true)
 			vi.dropIf(k, h)
+			return
 		}
+		if old != nil {
+			old.retired.Store(true)
+		}
+		h.settle(filled, seq)
 	})
 	if err := vi.store.WaitForWriters(x.ctx, x.txn); err != nil {
 		return err
@@ -336,7 +432,8 @@ func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) er
 	progress := func(done, total int) {
 		x.s.notice("NOTICE", "00000", "hnsw index \"%s\": %d of %d vectors inserted (%d%%)", ix.Name, done, total, done*100/total)
 	}
-	if err := h.fill(x.ctx, x.txn, t, func() error { return checkCancel(x) }, progress); err != nil {
+	filled, err = h.fill(x.ctx, x.txn, t, func() error { return checkCancel(x) }, progress)
+	if err != nil {
 		return err
 	}
 	// Under REPEATABLE READ the scan's snapshot predates the wait: add
@@ -344,9 +441,11 @@ func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) er
 	if x.txn.Isolation() != storage.ReadCommitted {
 		fresh := vi.store.Begin(storage.ReadCommitted)
 		defer fresh.Rollback()
-		if err := h.fill(x.ctx, fresh, t, func() error { return checkCancel(x) }, nil); err != nil {
+		more, err := h.fill(x.ctx, fresh, t, func() error { return checkCancel(x) }, nil)
+		if err != nil {
 			return err
 		}
+		filled = append(filled, more...)
 	}
 	return nil
 }
@@ -402,18 +501,27 @@ func (vi *vectorIndexes) get(ctx context.Context, t *storage.TableDesc, ix *stor
 		dir := vi.dir
 		vi.mu.Unlock()
 		txn := vi.store.Begin(storage.ReadCommitted)
-		loaded, err := loadSnapshot(dir, t, ix)
+		// No writer reaches the graph before it is loaded (they wait in
+		// get), so every node comes from a row committed by the
+		// snapshot's sequence, and settles at it.
+		seq, err := txn.SnapshotSeq()
+		loaded, loadErr := loadSnapshot(dir, t, ix)
 		switch {
 		case err != nil:
-			slog.Warn("hnsw snapshot unusable, rebuilding", "index", ix.Name, "err", err)
-			h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() }, nil)
+			h.err = err
+		case loadErr != nil:
+			slog.Warn("hnsw snapshot unusable, rebuilding", "index", ix.Name, "err", loadErr)
+			_, h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() }, nil)
 		case loaded != nil:
 			vi.loads.Add(1)
 			h.g, h.nextID, h.rows, h.nodes = loaded.g, loaded.nextID, loaded.rows, loaded.nodes
 			h.err = h.reconcile(ctx, txn, t)
 		default:
 			vi.builds.Add(1)
-			h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() }, nil)
+			_, h.err = h.fill(ctx, txn, t, func() error { return ctx.Err() }, nil)
+		}
+		if h.err == nil {
+			h.settle(nil, seq)
 		}
 		txn.Rollback()
 		close(h.loaded)
@@ -441,6 +549,9 @@ func (vi *vectorIndexes) get(ctx context.Context, t *storage.TableDesc, ix *stor
 // drop forgets a dropped index's graph.
 func (vi *vectorIndexes) drop(tableID, ixID uint32) {
 	vi.mu.Lock()
+	if h := vi.byKey[[2]uint32{tableID, ixID}]; h != nil {
+		h.retired.Store(true)
+	}
 	delete(vi.byKey, [2]uint32{tableID, ixID})
 	vi.removeSnapshot(tableID, ixID)
 	vi.mu.Unlock()
@@ -450,8 +561,9 @@ func (vi *vectorIndexes) drop(tableID, ixID uint32) {
 // rebuilt from the table when next needed.
 func (vi *vectorIndexes) dropTable(tableID uint32) {
 	vi.mu.Lock()
-	for k := range vi.byKey {
+	for k, h := range vi.byKey {
 		if k[0] == tableID {
+			h.retired.Store(true)
 			delete(vi.byKey, k)
 			vi.removeSnapshot(k[0], k[1])
 		}
@@ -463,11 +575,30 @@ func (vi *vectorIndexes) dropTable(tableID uint32) {
 // the transaction commits (a rollback keeps them, rows and all).
 func (s *Session) dropGraphsAtCommit(tableID uint32) {
 	vi := s.eng.vec
-	s.vecDDL = append(s.vecDDL, func(committed bool) {
+	vi.mu.Lock()
+	vi.dropping[tableID]++
+	vi.mu.Unlock()
+	s.vecDDL = append(s.vecDDL, func(committed bool, _ uint64) {
 		if committed {
 			vi.dropTable(tableID)
 		}
+		vi.mu.Lock()
+		if vi.dropping[tableID]--; vi.dropping[tableID] <= 0 {
+			delete(vi.dropping, tableID)
+		}
+		vi.mu.Unlock()
 	})
+}
+
+// trusted reports whether graph h of table tableID may vouch for its
+// settled nodes (see nodeRow): it is neither retired nor about to be.
+func (vi *vectorIndexes) trusted(tableID uint32, h *hnswGraph) bool {
+	if h.retired.Load() {
+		return false
+	}
+	vi.mu.Lock()
+	defer vi.mu.Unlock()
+	return vi.dropping[tableID] == 0
 }
 
 // vecChange is one transaction's effect on a graph, settled at its end.
@@ -511,7 +642,7 @@ func (s *Session) onWrite(ctx context.Context, t *storage.TableDesc, oldRow, new
 					continue // the graph already holds this row's vector
 				}
 			}
-			c.superseded = h.nodesOf(oldKey)
+			c.superseded = h.supersede(oldKey)
 		}
 		if newRow != nil {
 			if c.added, err = h.add(t, newRow); err != nil {
@@ -531,20 +662,22 @@ func sameVector(a, b sql.Datum) bool {
 	return sql.Compare(sql.TypeVector, a, b) == 0 && fmt.Sprintf("%T", a) == fmt.Sprintf("%T", b)
 }
 
-// settleVectorChanges applies the end of a transaction to the graphs.
-func (s *Session) settleVectorChanges(committed bool) {
+// settleVectorChanges applies the end of a transaction to the graphs;
+// commitSeq is the commit's sequence.
+func (s *Session) settleVectorChanges(committed bool, commitSeq uint64) {
 	changes := s.vecChanges
 	s.vecChanges = nil
 	ddl := s.vecDDL
 	s.vecDDL = nil
 	for _, f := range ddl {
-		f(committed)
+		f(committed, commitSeq)
 	}
 	if !committed {
 		for _, c := range changes {
 			if c.added != 0 {
 				c.h.forget(c.added)
 			}
+			c.h.unsupersede(c.superseded)
 		}
 		return
 	}
@@ -561,13 +694,22 @@ func (s *Session) settleVectorChanges(committed bool) {
 	for h := range touched {
 		h.maybePurge()
 	}
+	if commitSeq == 0 {
+		return // nothing reached storage: leave the nodes unsettled
+	}
+	for _, c := range changes {
+		if c.added != 0 {
+			c.h.settle([]uint64{c.added}, commitSeq)
+		}
+	}
 }
 
 // ---- the index scan ----
 
 // hnswScanNode yields the rows of table whose vectors the graph finds
-// nearest to query, closest first, read under the statement's snapshot.
-// The sort above it re-ranks them by the exact distance expression.
+// nearest to query, closest first (by the graph's distance), read under
+// the statement's snapshot. The sort above passes them through in that
+// order, as pgvector's index scan does.
 type hnswScanNode struct {
 	table *storage.TableDesc
 	index *storage.IndexDesc
@@ -586,6 +728,12 @@ type hnswScanNode struct {
 	// it finds at most exactScanLimit rows they are ranked exactly instead
 	// (cheaper than the graph, and never misses a row).
 	exact *scanNode
+	// fromGraph is set when the statement reads nothing of a row but its
+	// primary key and (for a graph that stores it unchanged) its vector,
+	// and has no WHERE: a candidate whose node vouches for its visibility
+	// (see nodeRow) is then made from the graph without reading the row.
+	// withVector says the vector is among what it reads.
+	fromGraph, withVector bool
 }
 
 // exactScanLimit is how many rows a selective filter may match for an
@@ -615,6 +763,18 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 	ef := x.s.intSetting("hnsw.ef_search", 40)
 	opt := vecindex.SearchOptions{Ef: ef}
 	k := ef
+	// Serializable reads must register every row they read, so they
+	// read them all.
+	direct := n.fromGraph && x.txn.Isolation() != storage.Serializable
+	var snapSeq uint64
+	if direct {
+		if snapSeq, err = x.txn.SnapshotSeq(); err != nil {
+			return nil, err
+		}
+		// After the snapshot: a graph dropped by a commit it sees is
+		// retired or still marked dropping by then.
+		direct = x.s.eng.vec.trusted(n.table.ID, h)
+	}
 	// fetch reads node id's row under the statement's snapshot, once, and
 	// keeps it only when it holds the node's vector (see current); the
 	// iterative filter and the iterator share what it read.
@@ -628,6 +788,15 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 		nr, ok := h.row(id)
 		c := candidateRow{key: nr.key}
 		if ok && !seen[nr.key] && nr.pk != nil {
+			if direct && nr.settled && nr.pending == 0 && nr.seq <= snapSeq {
+				if row, ok := n.rowFromGraph(h, id, nr); ok {
+					h.fromGraph.Add(1)
+					c.row = row
+					fetched[id] = c
+					return c
+				}
+			}
+			h.fromTable.Add(1)
 			row, err := x.txn.GetRowByPK(x.ctx, n.table, nr.pk)
 			if err != nil && fetchErr == nil {
 				fetchErr = err
@@ -668,6 +837,59 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 		return nil, sql.Errorf(sql.CodeDataException, "%v", err)
 	}
 	return &hnswIter{n: n, h: h, res: res, fetch: fetch, seen: seen, fetchErr: &fetchErr}, nil
+}
+
+// rowFromGraph makes candidate id's row from its node alone: its primary
+// key and, when the statement reads it, its vector; the columns the
+// statement does not read stay NULL. ok is false if the node is gone.
+func (n *hnswScanNode) rowFromGraph(h *hnswGraph, id uint64, nr nodeRow) ([]sql.Datum, bool) {
+	t := n.table
+	width := len(t.Columns)
+	if t.HasHiddenRowID() {
+		width++
+	}
+	row := make([]sql.Datum, width)
+	if t.HasHiddenRowID() {
+		row[len(t.Columns)] = nr.pk[0]
+	} else {
+		for j, cid := range t.PrimaryKey {
+			row[t.ColumnIndex(cid)] = nr.pk[j]
+		}
+	}
+	if n.withVector {
+		v, ok := h.g.AppendVector(make([]float32, 0, h.g.Config().Dim), id)
+		if !ok {
+			return nil, false
+		}
+		row[h.col] = sql.Vector(v)
+	}
+	return row, true
+}
+
+// graphColumnsOnly reports whether exprs read nothing of t's rows but its
+// primary key and the vector column vecCol, and whether they read the
+// vector; ok is false when they read more, or anything unknown, or the
+// vector of a graph that does not store it as the row holds it (halfvec
+// elements are widened, cosine vectors normalised).
+func graphColumnsOnly(exprs []sql.Expr, t *storage.TableDesc, vecCol int, op string) (ok, withVector bool) {
+	for _, e := range exprs {
+		cols, known := sql.ColumnsRead(e)
+		if !known {
+			return false, false
+		}
+		for _, c := range cols {
+			switch {
+			case c == vecCol:
+				if t.Columns[c].Type.OID != sql.OIDVector || op == "<=>" {
+					return false, false
+				}
+				withVector = true
+			case c >= len(t.Columns) || !slices.Contains(t.PrimaryKey, t.Columns[c].ID):
+				return false, false
+			}
+		}
+	}
+	return true, withVector
 }
 
 // candidateRow is a graph result read from the table: the row, nil when
@@ -815,7 +1037,17 @@ func useVectorIndex(sn *sortNode) {
 			hs.exact = scan // a btree equality may select few enough rows to rank them all
 		}
 		sn.indexOrdered = true
-		hs.orderText = exprText(proj.exprs[sn.keys[0].index], scan.cols)
+		k := sn.keys[0].index
+		hs.orderText = exprText(proj.exprs[k], scan.cols)
+		if proj.cols[k].hidden {
+			// The sort passes the index's order through, so nothing reads
+			// a sort key that is not in the select list: skip computing
+			// it (and reading the vector for it).
+			proj.exprs[k] = &sql.Const{Typ: proj.exprs[k].Type()}
+		}
+		if filter == nil {
+			hs.fromGraph, hs.withVector = graphColumnsOnly(proj.exprs, scan.table, col.Index, op)
+		}
 		if filter != nil {
 			hs.pred = filter.pred
 			filter.in = hs

@@ -395,3 +395,126 @@ func TestHNSWCreateIndexWaitsForWriters(t *testing.T) {
 		t.Errorf("%d graphs after a rolled-back CREATE INDEX, want 1", len(graphs))
 	}
 }
+
+// TestHNSWCandidatesFromGraph checks that a scan answering from the graph
+// alone (the statement reads only the key and the vector) returns exactly
+// what reading every candidate's row would, while other transactions
+// insert, update, delete, roll back and truncate around it, and that it
+// reads rows whenever a node cannot vouch for the reader's snapshot.
+func TestHNSWCandidatesFromGraph(t *testing.T) {
+	reader := testSession(t)
+	ctx := context.Background()
+	writer, err := reader.eng.NewSession(ctx, SessionOptions{User: "admin", Database: DefaultDatabase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	run(t, reader, "CREATE TABLE v (id int PRIMARY KEY, e vector(2), note text);"+
+		"INSERT INTO v SELECT i, ('['||i||','||i||']')::vector, 'n'||i FROM generate_series(1, 50) i;"+
+		"CREATE INDEX ON v USING hnsw (e vector_l2_ops)")
+	td := mustTable(t, reader, "v")
+	h, err := reader.eng.vec.get(ctx, td, &td.Indexes[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	const q = "SELECT id FROM v ORDER BY e <-> '[0,0]' LIMIT 3"
+	// Where a scan's candidates come from: all from the graph, some read
+	// from the table (nodes that cannot vouch for the snapshot), or all
+	// read from the table.
+	const (
+		graph = "graph"
+		some  = "some rows read"
+		table = "table"
+	)
+	// expect runs stmt on the reader and checks its output and where its
+	// candidates came from.
+	expect := func(step, stmt, want, from string) {
+		t.Helper()
+		g0, t0 := h.fromGraph.Load(), h.fromTable.Load()
+		if got := run(t, reader, stmt); got != want {
+			t.Fatalf("%s: %s\n got %q\nwant %q", step, stmt, got, want)
+		}
+		g, tb := h.fromGraph.Load()-g0, h.fromTable.Load()-t0
+		ok := map[string]bool{graph: g > 0 && tb == 0, some: g > 0 && tb > 0, table: g == 0 && tb > 0}[from]
+		if !ok {
+			t.Fatalf("%s: %d candidates from the graph, %d from the table; want %s", step, g, tb, from)
+		}
+	}
+	expect("after CREATE INDEX", q, "1\n2\n3\nSELECT 3", graph)
+	expect("key, vector and distance", "SELECT id, e, e <-> '[0,0]' FROM v ORDER BY e <-> '[0,0]' LIMIT 2",
+		"1|[1,1]|1.4142135623730951\n2|[2,2]|2.8284271247461903\nSELECT 2", graph)
+	expect("a column the graph lacks", "SELECT note FROM v ORDER BY e <-> '[0,0]' LIMIT 2", "n1\nn2\nSELECT 2", table)
+	expect("a WHERE clause", "SELECT id FROM v WHERE id > 1 ORDER BY e <-> '[0,0]' LIMIT 2", "2\n3\nSELECT 2", table)
+
+	run(t, writer, "BEGIN;DELETE FROM v WHERE id = 1")
+	expect("uncommitted delete", q, "1\n2\n3\nSELECT 3", some)
+	run(t, writer, "COMMIT")
+	expect("committed delete", q, "2\n3\n4\nSELECT 3", graph)
+
+	run(t, writer, "BEGIN;UPDATE v SET e = '[99,99]' WHERE id = 2")
+	expect("uncommitted update", q, "2\n3\n4\nSELECT 3", some)
+	run(t, writer, "ROLLBACK")
+	expect("rolled-back update", q, "2\n3\n4\nSELECT 3", graph)
+
+	run(t, writer, "BEGIN;INSERT INTO v VALUES (100, '[0,0]', 'new')")
+	expect("uncommitted insert", q, "2\n3\n4\nSELECT 3", some)
+	run(t, writer, "COMMIT")
+	expect("committed insert", q, "100\n2\n3\nSELECT 3", graph)
+
+	run(t, reader, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+	expect("repeatable read", q, "100\n2\n3\nSELECT 3", graph)
+	run(t, writer, "INSERT INTO v VALUES (101, '[0.1,0]', 'newer');UPDATE v SET note = 'changed' WHERE id = 2")
+	expect("insert after the snapshot", q, "100\n2\n3\nSELECT 3", some)
+	run(t, reader, "COMMIT")
+	expect("read committed again", q, "100\n101\n2\nSELECT 3", graph)
+
+	run(t, reader, "BEGIN ISOLATION LEVEL SERIALIZABLE")
+	expect("serializable", q, "100\n101\n2\nSELECT 3", table)
+	run(t, reader, "COMMIT")
+
+	run(t, writer, "BEGIN;TRUNCATE v")
+	expect("uncommitted truncate", q, "100\n101\n2\nSELECT 3", table)
+	run(t, writer, "COMMIT")
+	if got := run(t, reader, q); got != "SELECT 0" {
+		t.Fatalf("after truncate: %q", got)
+	}
+	if !h.retired.Load() {
+		t.Fatal("truncated table's graph not retired")
+	}
+}
+
+// TestHNSWFillAfterConcurrentSupersede checks the CREATE INDEX race the
+// graph cannot see: a writer deletes a row before the build's scan
+// reaches it, and the scan (whose snapshot predates the delete's commit)
+// still adds it. Such a node must never settle, so scans keep reading its
+// row; nodes of untouched rows settle.
+func TestHNSWFillAfterConcurrentSupersede(t *testing.T) {
+	s := testSession(t)
+	ctx := context.Background()
+	run(t, s, "CREATE TABLE v (id int PRIMARY KEY, e vector(2));INSERT INTO v VALUES (1, '[1,1]'), (2, '[2,2]');"+
+		"CREATE INDEX ON v USING hnsw (e vector_l2_ops)")
+	td := mustTable(t, s, "v")
+	h, err := newGraph(td, &td.Indexes[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key1, err := storage.RowIdentity(td, []sql.Datum{int64(1), sql.Vector{1, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.touched = map[string]bool{}
+	h.supersede(key1) // the writer's DELETE, before the scan reaches row 1
+	txn := s.eng.store.Begin(storage.ReadCommitted)
+	defer txn.Rollback()
+	ids, err := h.fill(ctx, txn, td, ctx.Err, nil)
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("fill: %v, %d nodes", err, len(ids))
+	}
+	h.settle(ids, 7)
+	for _, id := range ids {
+		nr, _ := h.row(id)
+		if want := nr.key != key1; nr.settled != want {
+			t.Errorf("node of key %q settled = %v, want %v", nr.key, nr.settled, want)
+		}
+	}
+}

@@ -39,25 +39,36 @@ func BinaryOperands(e Expr) (op string, l, r Expr, ok bool) {
 // this package does not know (the planner's own) count as reading it,
 // unless they say otherwise with a RowIndependent() bool method.
 func ReferencesColumns(e Expr) bool {
-	if ri, ok := e.(interface{ RowIndependent() bool }); ok && ri.RowIndependent() {
-		return false
+	cols, known := ColumnsRead(e)
+	return !known || len(cols) > 0
+}
+
+// ColumnsRead returns the positions in the current row that e reads
+// (repeats possible). known is false when e holds a node this package
+// cannot look into (the planner's own, unless it says it is
+// RowIndependent), which may read any column.
+func ColumnsRead(e Expr) (cols []int, known bool) {
+	known = true
+	var walk func(Expr)
+	walk = func(e Expr) {
+		if ri, ok := e.(interface{ RowIndependent() bool }); ok && ri.RowIndependent() {
+			return
+		}
+		switch v := e.(type) {
+		case *ColRef:
+			cols = append(cols, v.Index)
+		case *Const, *Param:
+		case evNode:
+			_ = v.mapChildren(func(c Expr) (Expr, error) {
+				walk(c)
+				return c, nil
+			})
+		default:
+			known = false
+		}
 	}
-	switch v := e.(type) {
-	case *ColRef:
-		return true
-	case *Const, *Param:
-		return false
-	case evNode:
-		found := false
-		_ = v.mapChildren(func(c Expr) (Expr, error) {
-			if ReferencesColumns(c) {
-				found = true
-			}
-			return c, nil
-		})
-		return found
-	}
-	return true
+	walk(e)
+	return cols, known
 }
 
 // assignCastExpr converts a value to a target column's type with

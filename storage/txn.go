@@ -158,6 +158,9 @@ type Txn struct {
 	held       map[string]struct{}
 	ddl        bool
 	done       bool
+	// committedAt is the commit sequence Commit gave the transaction's
+	// writes (0: not committed, or nothing written).
+	committedAt uint64
 
 	// Serializable read tracking for backward validation.
 	readKeys   map[string]struct{}
@@ -166,6 +169,22 @@ type Txn struct {
 
 // ID returns the transaction's process-unique number.
 func (t *Txn) ID() uint64 { return t.id }
+
+// SnapshotSeq returns the commit sequence the statement's snapshot covers
+// (taking the snapshot if need be): every commit with a sequence at or
+// below it is visible to the snapshot. Derived structures tag their
+// entries with CommitSeq to decide visibility without reading rows.
+func (t *Txn) SnapshotSeq() (uint64, error) {
+	if err := t.check(); err != nil {
+		return 0, err
+	}
+	return t.snap.seq, nil
+}
+
+// CommitSeq returns the sequence Commit assigned to the transaction's
+// writes; 0 before a commit and for a transaction that wrote nothing.
+// Sequences restart with the process, as snapshots do.
+func (t *Txn) CommitSeq() uint64 { return t.committedAt }
 
 // Isolation returns the transaction's isolation level.
 func (t *Txn) Isolation() IsolationLevel { return t.iso }
@@ -471,6 +490,7 @@ func (t *Txn) Commit(ctx context.Context) error {
 		db.lastWrite[k] = rec.seq
 	}
 	db.commitSeq.Store(rec.seq)
+	t.committedAt = rec.seq
 	delete(db.active, t)
 	db.pruneLocked()
 	db.mu.Unlock()

@@ -59,6 +59,25 @@ func (ix *Index) Contains(id uint64) bool {
 	return ok && !ix.isDeleted(*ix.chunks.Load(), slot)
 }
 
+// AppendVector appends the vector stored for id to dst and reports
+// whether id is present and live. For cosine the stored vector is the
+// normalised one. It lets a caller that needs a node's exact vector skip
+// reading it back from elsewhere.
+func (ix *Index) AppendVector(dst []float32, id uint64) ([]float32, bool) {
+	// structMu keeps Purge from freeing (and a later insert from reusing)
+	// the slot while it is copied.
+	ix.structMu.RLock()
+	defer ix.structMu.RUnlock()
+	ix.allocMu.Lock()
+	slot, ok := ix.idmap[id]
+	ix.allocMu.Unlock()
+	tab := *ix.chunks.Load()
+	if !ok || ix.isDeleted(tab, slot) {
+		return dst, false
+	}
+	return append(dst, ix.vec(tab, slot)...), true
+}
+
 // Purge repairs the neighbours of all tombstones and frees their slots for
 // reuse, returning how many it freed. Searches continue meanwhile except
 // during the final freeing step; inserts and deletes wait. If ctx ends

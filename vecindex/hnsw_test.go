@@ -310,6 +310,61 @@ func TestDeletePurgeReuse(t *testing.T) {
 	check("reinserted", 0.9)
 }
 
+// TestAppendVector checks that a node's stored vector comes back exactly,
+// normalised for cosine, and not at all once deleted, even after its slot
+// is purged and reused by another id.
+func TestAppendVector(t *testing.T) {
+	base := randVecs(300, 12, 11)
+	for _, metric := range []Metric{MetricL2, MetricIP, MetricL1, MetricCosine} {
+		t.Run(metric.String(), func(t *testing.T) {
+			ix := buildIndex(t, Config{Dim: 12, Metric: metric}, base)
+			want := func(i int) []float32 {
+				v := slices.Clone(base[i])
+				if metric == MetricCosine {
+					var n float64
+					for _, x := range v {
+						n += float64(x) * float64(x)
+					}
+					for j := range v {
+						v[j] = float32(float64(v[j]) / math.Sqrt(n))
+					}
+				}
+				return v
+			}
+			for _, i := range []int{0, 7, 299} {
+				got, ok := ix.AppendVector(nil, uint64(i))
+				if !ok || len(got) != 12 {
+					t.Fatalf("AppendVector(%d) = %v, %v", i, got, ok)
+				}
+				for j, x := range want(i) {
+					if math.Abs(float64(got[j]-x)) > 1e-6 {
+						t.Fatalf("AppendVector(%d)[%d] = %v, want %v", i, j, got[j], x)
+					}
+				}
+			}
+			ix.Delete(7)
+			if _, ok := ix.AppendVector(nil, 7); ok {
+				t.Fatal("deleted id still has a vector")
+			}
+			if _, err := ix.Purge(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.Insert(1000, base[7]); err != nil { // takes the freed slot
+				t.Fatal(err)
+			}
+			if _, ok := ix.AppendVector(nil, 7); ok {
+				t.Fatal("purged id has a vector after its slot was reused")
+			}
+			if _, ok := ix.AppendVector(nil, 5000); ok {
+				t.Fatal("unknown id has a vector")
+			}
+			if got, ok := ix.AppendVector([]float32{42}, 1000); !ok || len(got) != 13 || got[0] != 42 {
+				t.Fatalf("AppendVector does not append: %v %v", got, ok)
+			}
+		})
+	}
+}
+
 func TestDeleteAllThenInsert(t *testing.T) {
 	base := randVecs(100, 8, 7)
 	ix := buildIndex(t, Config{Dim: 8}, base)

@@ -15,7 +15,7 @@ BENCHTIME ?= 15s
 
 # Go's ./... skips directories named testdata, and ./testdata/... matches
 # nothing for the same reason, so its packages are listed.
-TESTDATA_PKGS := ./testdata/ ./testdata/fmnist/ ./testdata/knn/
+TESTDATA_PKGS := ./testdata/ ./testdata/fmnist/ ./testdata/knn/ ./testdata/hnswlib/
 
 .PHONY: all build run test fmt fmt-check vet bench bench-data golden clean
 

@@ -77,6 +77,11 @@ type hnswGraph struct {
 	// node alone and those they read from the table.
 	fromGraph, fromTable atomic.Int64
 
+	// retiring are the superseded nodes older snapshots may still need
+	// (see nodeRow.deadAt); nRetiring is its length, read without mu.
+	retiring  []uint64
+	nRetiring atomic.Int64
+
 	purging atomic.Bool // a background Purge is running
 }
 
@@ -103,10 +108,14 @@ func (h *hnswGraph) maybePurge() {
 // seq, so every snapshot at or after seq sees it unless pending says a
 // transaction has superseded it (an UPDATE of the vector or key, a
 // DELETE): pending is raised at the write, before that transaction can
-// commit, and the node is forgotten once it has. So a settled node with
-// no pending supersession, at a snapshot at or after seq, is visible to
-// that snapshot, and an index scan may return its key and vector without
-// reading the row. Any other node is checked by reading its row.
+// commit. So a settled node with no pending supersession, at a snapshot
+// at or after seq, is visible to that snapshot, and an index scan may
+// return its key and vector without reading the row. Any other node is
+// checked by reading its row.
+//
+// A superseded node stays in the graph after the superseding commit
+// (deadAt, its sequence) for as long as an older snapshot may still read
+// that version through the index, then it is forgotten (reap).
 type nodeRow struct {
 	pk      []sql.Datum // nil until a loaded snapshot is reconciled
 	key     string
@@ -117,6 +126,7 @@ type nodeRow struct {
 	// unsure marks a node filled for a row a concurrent writer had
 	// already superseded: it is never settled.
 	unsure bool
+	deadAt uint64
 }
 
 // metricFor maps an opclass's operator to the graph's metric.
@@ -262,6 +272,46 @@ func (h *hnswGraph) unsupersede(ids []uint64) {
 			r.pending--
 			h.rows[id] = r
 		}
+	}
+}
+
+// retire records that node id's version was superseded by the commit
+// with sequence seq; reap forgets it once no snapshot older than that
+// remains.
+func (h *hnswGraph) retire(id, seq uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r, ok := h.rows[id]
+	if !ok || r.deadAt != 0 {
+		return // gone, or retired by an earlier commit already
+	}
+	r.deadAt = seq
+	h.rows[id] = r
+	h.retiring = append(h.retiring, id)
+	h.nRetiring.Store(int64(len(h.retiring)))
+}
+
+// reap forgets the retired nodes superseded at or before oldest, the
+// oldest snapshot in use: no reader can need them any more.
+func (h *hnswGraph) reap(oldest uint64) {
+	h.mu.Lock()
+	var due []uint64
+	keep := h.retiring[:0]
+	for _, id := range h.retiring {
+		if r, ok := h.rows[id]; ok && r.deadAt > oldest {
+			keep = append(keep, id)
+		} else if ok {
+			due = append(due, id)
+		}
+	}
+	h.retiring = keep
+	h.nRetiring.Store(int64(len(keep)))
+	h.mu.Unlock()
+	for _, id := range due {
+		h.forget(id)
+	}
+	if len(due) > 0 {
+		h.maybePurge()
 	}
 }
 
@@ -681,25 +731,36 @@ func (s *Session) settleVectorChanges(committed bool, commitSeq uint64) {
 		}
 		return
 	}
-	// Each change's superseded nodes go (a node this transaction added
-	// and then changed again is among a later change's superseded ones);
-	// the last version's node stays.
+	// Each change's superseded nodes retire (a node this transaction
+	// added and then changed again, which no one else ever saw, goes at
+	// once); the last version's node settles.
+	ownAdded := map[uint64]bool{}
+	for _, c := range changes {
+		ownAdded[c.added] = true
+	}
 	touched := map[*hnswGraph]bool{}
 	for _, c := range changes {
 		for _, id := range c.superseded {
-			c.h.forget(id)
+			if ownAdded[id] || commitSeq == 0 {
+				c.h.forget(id)
+			} else {
+				c.h.retire(id, commitSeq)
+			}
 			touched[c.h] = true
 		}
 	}
-	for h := range touched {
-		h.maybePurge()
+	if commitSeq != 0 { // else nothing reached storage: the nodes stay unsettled
+		for _, c := range changes {
+			if c.added != 0 {
+				c.h.settle([]uint64{c.added}, commitSeq)
+			}
+		}
 	}
-	if commitSeq == 0 {
-		return // nothing reached storage: leave the nodes unsettled
-	}
-	for _, c := range changes {
-		if c.added != 0 {
-			c.h.settle([]uint64{c.added}, commitSeq)
+	if len(touched) > 0 {
+		oldest := s.eng.store.OldestSnapshotSeq()
+		for h := range touched {
+			h.reap(oldest)
+			h.maybePurge()
 		}
 	}
 }
@@ -766,14 +827,17 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 	// Serializable reads must register every row they read, so they
 	// read them all.
 	direct := n.fromGraph && x.txn.Isolation() != storage.Serializable
-	var snapSeq uint64
+	snapSeq, err := x.txn.SnapshotSeq()
+	if err != nil {
+		return nil, err
+	}
 	if direct {
-		if snapSeq, err = x.txn.SnapshotSeq(); err != nil {
-			return nil, err
-		}
 		// After the snapshot: a graph dropped by a commit it sees is
 		// retired or still marked dropping by then.
 		direct = x.s.eng.vec.trusted(n.table.ID, h)
+	}
+	if h.nRetiring.Load() > 0 {
+		h.reap(x.s.eng.store.OldestSnapshotSeq()) // this statement's snapshot counts
 	}
 	// fetch reads node id's row under the statement's snapshot, once, and
 	// keeps it only when it holds the node's vector (see current); the
@@ -787,6 +851,9 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 		}
 		nr, ok := h.row(id)
 		c := candidateRow{key: nr.key}
+		if ok && nr.deadAt != 0 && nr.deadAt <= snapSeq {
+			ok = false // a version superseded before the snapshot
+		}
 		if ok && !seen[nr.key] && nr.pk != nil {
 			if direct && nr.settled && nr.pending == 0 && nr.seq <= snapSeq {
 				if row, ok := n.rowFromGraph(h, id, nr); ok {

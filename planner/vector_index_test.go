@@ -396,27 +396,35 @@ func TestHNSWCreateIndexWaitsForWriters(t *testing.T) {
 	}
 }
 
+// readerWriterGraph returns two sessions on one engine and the graph of
+// the hnsw index on v(id int PRIMARY KEY, e vector(2), note text), whose
+// rows 1..n have e = [i,i] and note = 'n<i>'.
+func readerWriterGraph(t *testing.T, n int) (reader, writer *Session, h *hnswGraph) {
+	t.Helper()
+	reader = testSession(t)
+	ctx := context.Background()
+	writer, err := reader.eng.NewSession(ctx, SessionOptions{User: "admin", Database: DefaultDatabase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(writer.Close)
+	run(t, reader, "CREATE TABLE v (id int PRIMARY KEY, e vector(2), note text);"+
+		fmt.Sprintf("INSERT INTO v SELECT i, ('['||i||','||i||']')::vector, 'n'||i FROM generate_series(1, %d) i;", n)+
+		"CREATE INDEX ON v USING hnsw (e vector_l2_ops)")
+	td := mustTable(t, reader, "v")
+	if h, err = reader.eng.vec.get(ctx, td, &td.Indexes[1]); err != nil {
+		t.Fatal(err)
+	}
+	return reader, writer, h
+}
+
 // TestHNSWCandidatesFromGraph checks that a scan answering from the graph
 // alone (the statement reads only the key and the vector) returns exactly
 // what reading every candidate's row would, while other transactions
 // insert, update, delete, roll back and truncate around it, and that it
 // reads rows whenever a node cannot vouch for the reader's snapshot.
 func TestHNSWCandidatesFromGraph(t *testing.T) {
-	reader := testSession(t)
-	ctx := context.Background()
-	writer, err := reader.eng.NewSession(ctx, SessionOptions{User: "admin", Database: DefaultDatabase})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer writer.Close()
-	run(t, reader, "CREATE TABLE v (id int PRIMARY KEY, e vector(2), note text);"+
-		"INSERT INTO v SELECT i, ('['||i||','||i||']')::vector, 'n'||i FROM generate_series(1, 50) i;"+
-		"CREATE INDEX ON v USING hnsw (e vector_l2_ops)")
-	td := mustTable(t, reader, "v")
-	h, err := reader.eng.vec.get(ctx, td, &td.Indexes[1])
-	if err != nil {
-		t.Fatal(err)
-	}
+	reader, writer, h := readerWriterGraph(t, 50)
 	const q = "SELECT id FROM v ORDER BY e <-> '[0,0]' LIMIT 3"
 	// Where a scan's candidates come from: all from the graph, some read
 	// from the table (nodes that cannot vouch for the snapshot), or all
@@ -516,5 +524,37 @@ func TestHNSWFillAfterConcurrentSupersede(t *testing.T) {
 		if want := nr.key != key1; nr.settled != want {
 			t.Errorf("node of key %q settled = %v, want %v", nr.key, nr.settled, want)
 		}
+	}
+}
+
+// TestHNSWOldSnapshotSeesSupersededVersions checks that a REPEATABLE READ
+// transaction whose snapshot predates an UPDATE of a vector and a DELETE
+// still finds the old versions through the index after those commit, and
+// that the superseded nodes leave the graph once that snapshot ends.
+func TestHNSWOldSnapshotSeesSupersededVersions(t *testing.T) {
+	reader, writer, h := readerWriterGraph(t, 30)
+	const q = "SELECT id FROM v ORDER BY e <-> '[0,0]' LIMIT 3"
+	run(t, reader, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+	if got := run(t, reader, q); got != "1\n2\n3\nSELECT 3" {
+		t.Fatalf("before: %q", got)
+	}
+	run(t, writer, "UPDATE v SET e = '[50,50]' WHERE id = 1;DELETE FROM v WHERE id = 2")
+	if got := run(t, writer, q); got != "3\n4\n5\nSELECT 3" {
+		t.Fatalf("new snapshot after the writes: %q", got)
+	}
+	for _, mode := range []string{"off", "relaxed_order"} {
+		if got := run(t, reader, "SET hnsw.iterative_scan = "+mode+";"+q); got != "SET\n1\n2\n3\nSELECT 3" {
+			t.Fatalf("old snapshot, iterative_scan=%s: %q", mode, got)
+		}
+	}
+	if n := h.g.Len(); n != 31 {
+		t.Fatalf("graph holds %d live nodes while an old snapshot may need them, want 31", n)
+	}
+	run(t, reader, "COMMIT")
+	if got := run(t, reader, q); got != "3\n4\n5\nSELECT 3" {
+		t.Fatalf("after the old snapshot ended: %q", got)
+	}
+	if n := h.g.Len(); n != 29 {
+		t.Fatalf("graph holds %d live nodes after the old snapshot ended, want 29", n)
 	}
 }

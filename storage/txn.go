@@ -58,10 +58,11 @@ type DB struct {
 	commitMu sync.Mutex
 
 	mu sync.Mutex // guards the fields below
-	// active holds the snapshot sequence of every open RepeatableRead or
-	// Serializable transaction that has taken its snapshot: recent commits
-	// newer than the oldest of them must be kept for conflict checks.
-	active map[*Txn]uint64
+	// active holds the sequence of every snapshot still in use (a
+	// statement's, a transaction's, an open iterator's): recent commits
+	// newer than the oldest must be kept for conflict checks, and derived
+	// structures keep what the oldest may still read (OldestSnapshotSeq).
+	active map[*refSnap]uint64
 	// writers holds every open transaction that has written, with a
 	// channel closed when it ends, for WaitForWriters.
 	writers   map[*Txn]chan struct{}
@@ -93,7 +94,7 @@ func OpenKV(kv KV) *DB {
 	db := &DB{
 		kv:        kv,
 		locks:     newLockTable(),
-		active:    make(map[*Txn]uint64),
+		active:    make(map[*refSnap]uint64),
 		writers:   make(map[*Txn]chan struct{}),
 		lastWrite: make(map[string]uint64),
 	}
@@ -134,6 +135,7 @@ func (db *DB) Begin(iso IsolationLevel) *Txn {
 // it is closed when the last of them lets go, so a ReadCommitted statement
 // boundary never pulls a snapshot from under a still-open cursor.
 type refSnap struct {
+	db   *DB
 	snap KVSnapshot
 	seq  uint64
 	refs int32
@@ -142,7 +144,30 @@ type refSnap struct {
 func (r *refSnap) release() {
 	if atomic.AddInt32(&r.refs, -1) == 0 {
 		_ = r.snap.Close()
+		r.db.mu.Lock()
+		delete(r.db.active, r)
+		r.db.pruneLocked()
+		r.db.mu.Unlock()
 	}
+}
+
+// OldestSnapshotSeq returns the sequence of the oldest snapshot still in
+// use, or the latest commit's when there is none: no reader can need a
+// version superseded by a commit at or below it.
+func (db *DB) OldestSnapshotSeq() uint64 {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.oldestLocked()
+}
+
+func (db *DB) oldestLocked() uint64 {
+	minSeq := db.commitSeq.Load()
+	for _, s := range db.active {
+		if s < minSeq {
+			minSeq = s
+		}
+	}
+	return minSeq
 }
 
 // Txn is one transaction. It must be used by one goroutine at a time.
@@ -217,22 +242,22 @@ func (t *Txn) ensureSnap() error {
 		return nil
 	}
 	// Register before taking the snapshot: a commit pruning in between
-	// must already count this transaction, or it could forget a write
-	// this snapshot does not contain.
+	// must already count this snapshot, or it could forget a write this
+	// snapshot does not contain.
+	rs := &refSnap{db: t.db, refs: 1}
 	t.db.mu.Lock()
-	seq := t.db.commitSeq.Load()
-	if t.iso != ReadCommitted {
-		t.db.active[t] = seq
-	}
+	rs.seq = t.db.commitSeq.Load()
+	t.db.active[rs] = rs.seq
 	t.db.mu.Unlock()
 	s, err := t.db.kv.NewSnapshot()
 	if err != nil {
 		t.db.mu.Lock()
-		delete(t.db.active, t)
+		delete(t.db.active, rs)
 		t.db.mu.Unlock()
 		return fmt.Errorf("take snapshot: %w", err)
 	}
-	t.snap = &refSnap{snap: s, seq: seq, refs: 1}
+	rs.snap = s
+	t.snap = rs
 	return nil
 }
 
@@ -491,7 +516,6 @@ func (t *Txn) Commit(ctx context.Context) error {
 	}
 	db.commitSeq.Store(rec.seq)
 	t.committedAt = rec.seq
-	delete(db.active, t)
 	db.pruneLocked()
 	db.mu.Unlock()
 	if t.ddl {
@@ -536,12 +560,7 @@ func (db *DB) readWriteConflict(t *Txn) bool {
 
 // pruneLocked forgets commits no open snapshot can conflict with.
 func (db *DB) pruneLocked() {
-	minSeq := db.commitSeq.Load()
-	for _, s := range db.active {
-		if s < minSeq {
-			minSeq = s
-		}
-	}
+	minSeq := db.oldestLocked()
 	n := 0
 	for n < len(db.recent) && db.recent[n].seq <= minSeq {
 		rec := db.recent[n]
@@ -613,12 +632,6 @@ func (t *Txn) finish() {
 		t.snap.release()
 		t.snap = nil
 	}
-	t.db.mu.Lock()
-	if _, ok := t.db.active[t]; ok {
-		delete(t.db.active, t)
-		t.db.pruneLocked()
-	}
-	t.db.mu.Unlock()
 	keys := make([]string, 0, len(t.held))
 	for k := range t.held {
 		keys = append(keys, k)

@@ -1013,8 +1013,13 @@ func (r *copyReader) drainBinary(eof bool, emit func([]sql.Datum) error) error {
 			if err := shortBinaryField(r.cols[i].Type, int(l)); err != nil {
 				return err
 			}
-			// The datum may keep its bytes (bytea); buf is reused.
-			d, err := sql.ParseBinary(r.cols[i].Type, bytes.Clone(b[p:p+int(l)]))
+			// buf is reused: copy the field unless its decoder makes a
+			// value of its own (bytea keeps its bytes).
+			field := b[p : p+int(l)]
+			if !sql.BinaryCopies(r.cols[i].Type) {
+				field = bytes.Clone(field)
+			}
+			d, err := sql.ParseBinary(r.cols[i].Type, field)
 			if err != nil {
 				return err
 			}

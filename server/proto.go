@@ -496,8 +496,12 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 			params[i] = d
 		case 1:
 			// raw points into the read buffer, which the next message
-			// overwrites; a datum may keep its bytes (bytea), so copy.
-			d, err := sql.ParseBinary(t, bytes.Clone(raw))
+			// overwrites; a datum may keep its bytes (bytea), so copy
+			// unless the type's decoder makes values of its own.
+			if !sql.BinaryCopies(t) {
+				raw = bytes.Clone(raw)
+			}
+			d, err := sql.ParseBinary(t, raw)
 			if err != nil {
 				var se *sql.Error
 				if errors.As(err, &se) && se.Code != sql.CodeInvalidBinaryRepresentation {

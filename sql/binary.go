@@ -22,6 +22,18 @@ func badBinary() *Error {
 	return Errorf(CodeInvalidBinaryRepresentation, "incorrect binary data format")
 }
 
+// BinaryCopies reports whether ParseBinary(t, b) never keeps b in the
+// datum it returns, so a caller may pass bytes it will overwrite (a
+// protocol read buffer) without copying them first. Only types known to
+// decode into fresh values answer true; bytea and text keep b.
+func BinaryCopies(t Type) bool {
+	switch t.OID {
+	case OIDVector, OIDHalfVec, OIDInt2, OIDInt4, OIDInt8, OIDFloat4, OIDFloat8, OIDBool:
+		return true
+	}
+	return false
+}
+
 // ParseBinary is PostgreSQL's receive function for t: it decodes the
 // binary wire form b (a Bind parameter or a COPY BINARY field). Malformed
 // input is 22P03; type modifiers are applied as the receive functions do.

@@ -149,3 +149,43 @@ func FuzzParseBinary(f *testing.F) {
 		_, _ = ParseBinary(Type{oid, -1}, b)
 	})
 }
+
+// TestBinaryCopies checks the promise callers rely on to skip a copy: a
+// datum decoded from b by a type BinaryCopies names does not change when
+// b is overwritten afterwards.
+func TestBinaryCopies(t *testing.T) {
+	tests := []struct {
+		typ  Type
+		wire []byte
+	}{
+		{TypeVector, []byte{0, 2, 0, 0, 0x3f, 0x80, 0, 0, 0x40, 0, 0, 0}},
+		{TypeHalfVec, []byte{0, 2, 0, 0, 0x3c, 0, 0x40, 0}},
+		{TypeInt2, []byte{0, 7}},
+		{TypeInt4, []byte{0, 0, 0, 7}},
+		{TypeInt8, []byte{0, 0, 0, 0, 0, 0, 0, 7}},
+		{TypeFloat4, []byte{0x3f, 0x80, 0, 0}},
+		{TypeFloat8, []byte{0x3f, 0xf0, 0, 0, 0, 0, 0, 0}},
+		{TypeBool, []byte{1}},
+	}
+	for _, tc := range tests {
+		if !BinaryCopies(tc.typ) {
+			t.Errorf("BinaryCopies(%d) = false", tc.typ.OID)
+			continue
+		}
+		b := append([]byte(nil), tc.wire...)
+		d, err := ParseBinary(tc.typ, b)
+		if err != nil {
+			t.Fatalf("ParseBinary(%d): %v", tc.typ.OID, err)
+		}
+		want := string(AppendText(nil, tc.typ, d, &FormatOptions{}))
+		for i := range b {
+			b[i] = 0xff
+		}
+		if got := string(AppendText(nil, tc.typ, d, &FormatOptions{})); got != want {
+			t.Errorf("type %d: datum changed from %s to %s when its input was overwritten", tc.typ.OID, want, got)
+		}
+	}
+	if BinaryCopies(TypeBytea) || BinaryCopies(TypeText) {
+		t.Error("bytea or text claims to copy")
+	}
+}

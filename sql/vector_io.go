@@ -304,6 +304,24 @@ func vectorRecvHeader(name string, b []byte, typmod int32) (int, error) {
 // message reports the NaN; bytes left over after the last element are
 // rejected as PostgreSQL's receive wrapper does.
 func ParseVectorBinary(b []byte, typmod int32) (Vector, error) {
+	// Every kNN query's parameter comes this way: a well-formed message
+	// of finite elements is decoded in one tight loop; anything else
+	// takes the element-by-element loop, which reports the first fault
+	// as pgvector does.
+	if dim, err := vectorRecvHeader("vector", b, typmod); err == nil && len(b) == 4+4*dim {
+		out := make(Vector, dim)
+		var nonFinite bool
+		for i := range out {
+			bits := binary.BigEndian.Uint32(b[4+4*i:])
+			if bits&0x7f800000 == 0x7f800000 { // NaN or infinity: rare, predictable
+				nonFinite = true
+			}
+			out[i] = math.Float32frombits(bits)
+		}
+		if !nonFinite {
+			return out, nil
+		}
+	}
 	return recvElems[float32, Vector]("vector", b, typmod, 4,
 		func(b []byte) float32 { return math.Float32frombits(binary.BigEndian.Uint32(b)) },
 		func(f float32) *Error { return checkVectorElem("vector", float64(f)) })

@@ -133,6 +133,7 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 		if row == nil {
 			return &sliceIter{}, nil
 		}
+		x.s.usage.RowsRead++
 		return &sliceIter{rows: [][]sql.Datum{row}}, nil
 	}
 	if n.eq != nil {
@@ -169,7 +170,11 @@ func (s *scanIter) next(x *execCtx) ([]sql.Datum, error) {
 			return nil, err
 		}
 	}
-	return s.it.Next(x.ctx)
+	row, err := s.it.Next(x.ctx)
+	if row != nil {
+		x.s.usage.RowsRead++
+	}
+	return row, err
 }
 func (s *scanIter) close() { s.it.Close() }
 

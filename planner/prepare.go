@@ -156,7 +156,8 @@ func (s *Session) Bind(ctx context.Context, p *Prepared, params []sql.Datum) (Cu
 	if ceiling := s.opts.MaxStatementTimeout; ceiling > 0 && (x.deadline.IsZero() || x.deadline.After(now.Add(ceiling))) {
 		x.deadline = now.Add(ceiling)
 	}
-	x.ec = &sql.EvalContext{Ctx: ctx, Params: params, Format: s.format, TxnTime: s.txnTime, StmtTime: now, Session: &execSessionFuncs{x: x}}
+	x.ec = &sql.EvalContext{Ctx: ctx, Params: params, Format: s.format, TxnTime: s.txnTime, StmtTime: now, Session: &execSessionFuncs{x: x},
+		Distances: &s.usage.Distances}
 	if s.txn == nil {
 		x.ec.TxnTime = now
 	}

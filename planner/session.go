@@ -61,6 +61,9 @@ type Session struct {
 	// vecDDL are the open transaction's index DDL effects on the graphs
 	// (drop at commit, or undo a CREATE INDEX at rollback).
 	vecDDL   []func(committed bool, commitSeq uint64)
+	// usage is what the statements since the last TakeUsage read, wrote
+	// and computed (metering).
+	usage    StatementUsage
 	opts     SessionOptions
 	db       *storage.DatabaseDesc
 	settings *sessionSettings

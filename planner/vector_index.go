@@ -43,6 +43,9 @@ type vectorIndexes struct {
 	// graphs at commit (TRUNCATE, DROP TABLE): from their write until
 	// the graphs are gone, a scan trusts no node without reading its row.
 	dropping map[uint32]int
+	// pastSearches and pastDistances are the search totals of graphs no
+	// longer loaded (see forgetGraphLocked).
+	pastSearches, pastDistances int64
 }
 
 func newVectorIndexes(store *storage.DB) *vectorIndexes {
@@ -76,6 +79,9 @@ type hnswGraph struct {
 	// fromGraph and fromTable count the candidates scans made from their
 	// node alone and those they read from the table.
 	fromGraph, fromTable atomic.Int64
+	// buildTotal and buildDone are a running CREATE INDEX or REINDEX's
+	// vectors to insert and inserted (0 and 0 when none runs).
+	buildTotal, buildDone atomic.Int64
 
 	// retiring are the superseded nodes older snapshots may still need
 	// (see nodeRow.deadAt); nRetiring is its length, read without mu.
@@ -415,11 +421,18 @@ func (h *hnswGraph) fill(ctx context.Context, txn *storage.Txn, t *storage.Table
 	// seen every few seconds, long enough to keep every core busy.
 	const batch = 4096
 	last := time.Now()
+	h.buildDone.Store(0)
+	h.buildTotal.Store(int64(len(ids)))
+	defer func() {
+		h.buildTotal.Store(0)
+		h.buildDone.Store(0)
+	}()
 	for lo := 0; lo < len(ids); lo += batch {
 		hi := min(lo+batch, len(ids))
 		if err := h.g.InsertBatch(ctx, ids[lo:hi], vecs[lo:hi]); err != nil {
 			return nil, fmt.Errorf("build hnsw index: %w", err)
 		}
+		h.buildDone.Store(int64(hi))
 		if progress != nil && time.Since(last) >= progressInterval && hi < len(ids) {
 			progress(hi, len(ids))
 			last = time.Now()
@@ -456,6 +469,9 @@ func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) er
 	k := [2]uint32{t.ID, ixID}
 	vi.mu.Lock()
 	old := vi.byKey[k]
+	if old != nil {
+		vi.forgetGraphLocked(old)
+	}
 	vi.byKey[k] = h
 	vi.mu.Unlock()
 	// The filled nodes' rows were committed when the scan saw them, or
@@ -505,6 +521,7 @@ func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) er
 func (vi *vectorIndexes) dropIf(k [2]uint32, h *hnswGraph) {
 	vi.mu.Lock()
 	if vi.byKey[k] == h {
+		vi.forgetGraphLocked(h)
 		delete(vi.byKey, k)
 	}
 	vi.mu.Unlock()
@@ -601,6 +618,7 @@ func (vi *vectorIndexes) drop(tableID, ixID uint32) {
 	vi.mu.Lock()
 	if h := vi.byKey[[2]uint32{tableID, ixID}]; h != nil {
 		h.retired.Store(true)
+		vi.forgetGraphLocked(h)
 	}
 	delete(vi.byKey, [2]uint32{tableID, ixID})
 	vi.removeSnapshot(tableID, ixID)
@@ -614,6 +632,7 @@ func (vi *vectorIndexes) dropTable(tableID uint32) {
 	for k, h := range vi.byKey {
 		if k[0] == tableID {
 			h.retired.Store(true)
+			vi.forgetGraphLocked(h)
 			delete(vi.byKey, k)
 			vi.removeSnapshot(k[0], k[1])
 		}
@@ -822,7 +841,7 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 		}
 	}
 	ef := x.s.intSetting("hnsw.ef_search", 40)
-	opt := vecindex.SearchOptions{Ef: ef}
+	opt := vecindex.SearchOptions{Ef: ef, Distances: &x.s.usage.Distances}
 	k := ef
 	// Serializable reads must register every row they read, so they
 	// read them all.
@@ -849,6 +868,7 @@ func (n *hnswScanNode) open(x *execCtx) (rowIter, error) {
 		if c, ok := fetched[id]; ok {
 			return c
 		}
+		x.s.usage.RowsRead++
 		nr, ok := h.row(id)
 		c := candidateRow{key: nr.key}
 		if ok && nr.deadAt != 0 && nr.deadAt <= snapSeq {
@@ -1028,6 +1048,7 @@ func (n *hnswScanNode) rankExactly(x *execCtx, query sql.Datum) ([][]sql.Datum, 
 		}
 		r := ranked{row: append([]sql.Datum(nil), row...), null: row[n.col] == nil}
 		if !r.null {
+			x.ec.CountDistances(1)
 			if r.dist, err = sql.VectorDistance(n.op, row[n.col], query); err != nil {
 				return nil, false, err
 			}
@@ -1151,6 +1172,7 @@ func (x *execCtx) insertRow(t *storage.TableDesc, row []sql.Datum) error {
 	if err != nil {
 		return err
 	}
+	x.s.usage.RowsWritten++
 	return x.s.onWrite(x.ctx, t, nil, stored)
 }
 
@@ -1158,6 +1180,7 @@ func (x *execCtx) updateRow(t *storage.TableDesc, oldRow, newRow []sql.Datum) er
 	if err := x.txn.UpdateRow(x.ctx, t, oldRow, newRow); err != nil {
 		return err
 	}
+	x.s.usage.RowsWritten++
 	return x.s.onWrite(x.ctx, t, oldRow, newRow)
 }
 
@@ -1165,5 +1188,6 @@ func (x *execCtx) deleteRow(t *storage.TableDesc, row []sql.Datum) error {
 	if err := x.txn.DeleteRow(x.ctx, t, row); err != nil {
 		return err
 	}
+	x.s.usage.RowsWritten++
 	return x.s.onWrite(x.ctx, t, row, nil)
 }

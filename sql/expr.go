@@ -32,6 +32,17 @@ type EvalContext struct {
 	// Funcs lets the planner serve functions that need session or catalog
 	// state (nextval, current_database, ...); nil when there are none.
 	Session SessionFuncs
+	// Distances, when set, counts the vector distances evaluated (the
+	// statement is metered for them).
+	Distances *int64
+}
+
+// CountDistances adds n vector distance computations to the statement's
+// count; ec may be nil (constant folding counts nothing).
+func (ec *EvalContext) CountDistances(n int64) {
+	if ec != nil && ec.Distances != nil {
+		*ec.Distances += n
+	}
 }
 
 // SessionFuncs is implemented by the planner for the built-in functions that

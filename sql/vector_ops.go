@@ -82,7 +82,10 @@ func vectorArith(op byte, a, b Vector) (Vector, error) {
 func registerVectorOps() {
 	for _, op := range []string{"<->", "<#>", "<=>", "<+>"} {
 		op := op
-		dist := func(_ *EvalContext, a, b Datum) (Datum, error) { return VectorDistance(op, a, b) }
+		dist := func(ec *EvalContext, a, b Datum) (Datum, error) {
+			ec.CountDistances(1)
+			return VectorDistance(op, a, b)
+		}
 		RegisterBinaryOperator(op, OIDVector, OIDVector, OIDFloat8, dist)
 		RegisterBinaryOperator(op, OIDHalfVec, OIDHalfVec, OIDFloat8, dist)
 	}
@@ -193,13 +196,17 @@ func subvectorRange(name string, dim int, start, count int64) (int, int, error) 
 
 func registerVectorFuncs() {
 	dist := func(op string) func(*EvalContext, []Datum) (Datum, error) {
-		return func(_ *EvalContext, args []Datum) (Datum, error) { return VectorDistance(op, args[0], args[1]) }
+		return func(ec *EvalContext, args []Datum) (Datum, error) {
+			ec.CountDistances(1)
+			return VectorDistance(op, args[0], args[1])
+		}
 	}
 	for _, t := range []uint32{OIDVector, OIDHalfVec} {
 		RegisterFunction("l2_distance", []uint32{t, t}, OIDFloat8, dist("<->"))
 		RegisterFunction("cosine_distance", []uint32{t, t}, OIDFloat8, dist("<=>"))
 		RegisterFunction("l1_distance", []uint32{t, t}, OIDFloat8, dist("<+>"))
-		RegisterFunction("inner_product", []uint32{t, t}, OIDFloat8, func(_ *EvalContext, args []Datum) (Datum, error) {
+		RegisterFunction("inner_product", []uint32{t, t}, OIDFloat8, func(ec *EvalContext, args []Datum) (Datum, error) {
+			ec.CountDistances(1)
 			d, err := VectorDistance("<#>", args[0], args[1])
 			if err != nil {
 				return nil, err

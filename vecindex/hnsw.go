@@ -127,6 +127,10 @@ type Index struct {
 	live    atomic.Int64
 	deleted atomic.Int64
 
+	// searches and distances count searches served and the distance
+	// computations they made, for monitoring.
+	searches, distances atomic.Int64
+
 	poolMu sync.Mutex
 	pool   []*searcher
 }
@@ -191,6 +195,12 @@ func (ix *Index) Config() Config { return ix.cfg }
 
 // Len returns the number of live (inserted and not deleted) vectors.
 func (ix *Index) Len() int { return int(ix.live.Load()) }
+
+// SearchStats returns how many searches the index has served and how many
+// distance computations they made in all.
+func (ix *Index) SearchStats() (searches, distances int64) {
+	return ix.searches.Load(), ix.distances.Load()
+}
 
 // Deleted returns the number of tombstones not yet purged.
 func (ix *Index) Deleted() int { return int(ix.deleted.Load()) }
@@ -268,6 +278,7 @@ type searcher struct {
 	prune []item   // candidates when re-pruning a full list
 	slots []uint32 // list being written
 	fresh []uint32 // unvisited neighbours of the node being expanded
+	dists int64    // distance computations of the current search
 }
 
 func (ix *Index) getSearcher() *searcher {

@@ -475,3 +475,24 @@ func TestInsertBatchErrors(t *testing.T) {
 		t.Fatalf("cancelled batch = %v", err)
 	}
 }
+
+// TestSearchCountsDistances checks the distance computations a search
+// reports: at least its results and at most the index, and added to the
+// index's totals.
+func TestSearchCountsDistances(t *testing.T) {
+	base := randVecs(1000, 8, 21)
+	ix := buildIndex(t, Config{Dim: 8}, base)
+	s0, d0 := ix.SearchStats()
+	var n int64
+	res, err := ix.SearchWith(nil, base[3], 10, SearchOptions{Ef: 40, Distances: &n})
+	if err != nil || len(res) != 10 {
+		t.Fatalf("search: %v, %d results", err, len(res))
+	}
+	if n < 40 || n > 1000 {
+		t.Fatalf("%d distance computations for ef 40 over 1000 vectors", n)
+	}
+	s1, d1 := ix.SearchStats()
+	if s1-s0 != 1 || d1-d0 != n {
+		t.Fatalf("index totals moved by %d searches, %d distances; want 1, %d", s1-s0, d1-d0, n)
+	}
+}

@@ -41,6 +41,9 @@ type SearchOptions struct {
 	// MaxVisit bounds the distance computations of an iterative search
 	// (hnsw.max_scan_tuples); zero means DefaultMaxVisit.
 	MaxVisit int
+	// Distances, if not nil, has the search's distance computations
+	// added to it (what a statement is metered for).
+	Distances *int64
 }
 
 // Search returns up to k nearest live vectors to query, closest first,
@@ -97,6 +100,7 @@ func (ix *Index) SearchWith(dst []Result, query []float32, k int, opt SearchOpti
 	if ep >= s.limit {
 		ix.refresh(s)
 	}
+	s.dists = 1
 	epd := ix.dist(q, ix.vec(s.tab, ep))
 	ep, epd = ix.greedy(s, q, ep, epd, top, 0)
 
@@ -118,6 +122,11 @@ func (ix *Index) SearchWith(dst []Result, query []float32, k int, opt SearchOpti
 	}
 	for h.len() > k {
 		h.pop()
+	}
+	ix.searches.Add(1)
+	ix.distances.Add(s.dists)
+	if opt.Distances != nil {
+		*opt.Distances += s.dists
 	}
 	s.items = h.drainAscending(s.items)
 	for _, it := range s.items {
@@ -160,6 +169,7 @@ func (ix *Index) greedy(s *searcher, q []float32, ep uint32, epd float32, top, s
 						continue
 					}
 				}
+				s.dists++
 				if d := ix.dist(q, ix.vec(s.tab, c)); d < epd {
 					ep, epd, changed = c, d, true
 				}
@@ -234,6 +244,7 @@ func (ix *Index) searchLayer(s *searcher, q []float32, ep uint32, epd float32, e
 			prefetch(&ix.vec(s.tab, c)[0])
 		}
 		s.fresh = fresh
+		s.dists += int64(len(fresh))
 		for _, c := range fresh {
 			d := ix.dist(q, ix.vec(s.tab, c))
 			visits++
@@ -331,6 +342,7 @@ func (ix *Index) searchBase(s *searcher, q []float32, ep uint32, epd float32, ef
 			prefetch((*float32)(ix.vecAt(s, c)))
 		}
 		s.fresh = fresh
+		s.dists += int64(len(fresh))
 		for i, c := range fresh {
 			if i+1 < len(fresh) {
 				prefetchLines(ix.vecAt(s, fresh[i+1]), lines)

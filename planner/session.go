@@ -60,7 +60,7 @@ type Session struct {
 	vecChanges []vecChange
 	// vecDDL are the open transaction's index DDL effects on the graphs
 	// (drop at commit, or undo a CREATE INDEX at rollback).
-	vecDDL   []func(committed bool, commitSeq uint64)
+	vecDDL []func(committed bool, commitSeq uint64)
 	// usage is what the statements since the last TakeUsage read, wrote
 	// and computed (metering).
 	usage    StatementUsage

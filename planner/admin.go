@@ -124,6 +124,7 @@ func (b *builder) quartzFuncCall(name string, fc *pg_query.FuncCall, sc *scope) 
 var quartzViews = map[string]*virtualTable{}
 
 func init() {
+	quartzViews["usage"] = usageView()
 	cols := []colInfo{
 		col("key_id", typeText), col("tenant", typeText), col("tier", typeText),
 		col("created", sql.Type{OID: sql.OIDTimestampTZ, Typmod: -1}), col("revoked", typeBool),
@@ -147,6 +148,40 @@ func init() {
 				revokedAt = sql.TimestampTZFromTime(*k.RevokedAt)
 			}
 			rows[i] = []sql.Datum{k.ID, k.Tenant, k.Tier, sql.TimestampTZFromTime(k.Created), k.RevokedAt != nil, revokedAt}
+		}
+		return rows, nil
+	}}
+}
+
+// usageView is quartz.usage: metered usage per tenant and minute, a
+// tenant's own for its sessions, every tenant's for the admin.
+func usageView() *virtualTable {
+	count := func(name string) colInfo { return col(name, sql.TypeInt8) }
+	cols := []colInfo{
+		col("tenant", typeText), col("minute", sql.Type{OID: sql.OIDTimestampTZ, Typmod: -1}),
+		count("statements"), count("failed"), count("units"), count("rows_read"), count("rows_written"),
+		count("distance_computations"), count("bytes_in"), count("bytes_out"), col("sent", typeBool),
+	}
+	for i := range cols {
+		cols[i].table = "usage"
+	}
+	return &virtualTable{cols: cols, rows: func(x *execCtx) ([][]sql.Datum, error) {
+		src := x.s.opts.Usage
+		if src == nil {
+			return nil, nil
+		}
+		tenant := x.s.opts.Tenant
+		if tenant == "" && x.s.opts.Admin == nil {
+			return nil, nil // neither a tenant nor the admin: no usage of its own
+		}
+		ws, err := src.UsageWindows(x.ctx, tenant)
+		if err != nil {
+			return nil, err
+		}
+		rows := make([][]sql.Datum, len(ws))
+		for i, w := range ws {
+			rows[i] = []sql.Datum{w.Tenant, sql.TimestampTZFromTime(w.Minute), w.Statements, w.Failed, w.Units,
+				w.RowsRead, w.RowsWritten, w.Distances, w.BytesIn, w.BytesOut, w.Sent}
 		}
 		return rows, nil
 	}}

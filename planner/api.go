@@ -79,4 +79,32 @@ type SessionOptions struct {
 	// key's tier ceiling): a session may set a lower one, never a higher
 	// one or none.
 	MaxStatementTimeout time.Duration
+	// Usage serves quartz.usage (metered usage per minute): a tenant's
+	// session sees its own, the admin's every tenant's. Nil: the view is
+	// empty.
+	Usage UsageSource
+}
+
+// UsageSource reads the usage ledger for quartz.usage.
+type UsageSource interface {
+	// UsageWindows returns tenant's per-minute usage ("" = every
+	// tenant), oldest first per tenant.
+	UsageWindows(ctx context.Context, tenant string) ([]UsageWindow, error)
+}
+
+// UsageWindow is one row of quartz.usage: a tenant's usage in one minute.
+type UsageWindow struct {
+	Tenant                           string
+	Minute                           time.Time
+	Statements, Failed, Units        int64
+	RowsRead, RowsWritten, Distances int64
+	BytesIn, BytesOut                int64
+	Sent                             bool
+}
+
+// ReportUsage reports whether the session asked for a NOTICE of each
+// statement's billing units (SET quartz.report_usage = on).
+func (s *Session) ReportUsage() bool {
+	v, _ := s.settings.get("quartz.report_usage")
+	return v == "on"
 }

@@ -81,6 +81,8 @@ func init() {
 		{name: "hnsw.ef_search", def: "40", check: checkIntRange(1, 1000)},
 		{name: "hnsw.iterative_scan", def: "off", check: oneOf("off", "relaxed_order", "strict_order")},
 		{name: "hnsw.max_scan_tuples", def: "20000", check: checkIntRange(1, 2147483647)},
+		// QuartzDB's: each statement ends with a NOTICE of its billing units.
+		{name: "quartz.report_usage", def: "off", check: checkBool},
 	} {
 		defineSetting(s)
 	}

@@ -1,6 +1,10 @@
 package planner
 
-import "testing"
+import (
+	"context"
+	"testing"
+	"time"
+)
 
 // TestTakeUsage checks what statements are metered for: rows read by
 // scans, key lookups and index scans, rows written, and vector distances
@@ -42,5 +46,57 @@ func TestTakeUsage(t *testing.T) {
 	st := s.eng.VectorStats()
 	if st.Indexes != 1 || st.Vectors != 100 || st.Searches != 1 || st.Distances < 40 || st.Building != 0 {
 		t.Errorf("VectorStats = %+v", st)
+	}
+}
+
+// fakeUsage is a ledger with fixed windows for two tenants.
+type fakeUsage []UsageWindow
+
+func (f fakeUsage) UsageWindows(_ context.Context, tenant string) ([]UsageWindow, error) {
+	var out []UsageWindow
+	for _, w := range f {
+		if tenant == "" || w.Tenant == tenant {
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+// TestUsageView checks quartz.usage: a tenant's session reads only its
+// own windows, a session that is neither a tenant's nor the admin's none.
+func TestUsageView(t *testing.T) {
+	base := testSession(t)
+	minute := time.Date(2026, 11, 23, 10, 5, 0, 0, time.UTC)
+	ledger := fakeUsage{
+		{Tenant: "acme", Minute: minute, Statements: 3, Units: 4, RowsRead: 10, Distances: 900, BytesIn: 100, BytesOut: 200, Sent: true},
+		{Tenant: "globex", Minute: minute, Statements: 1, Failed: 1, Units: 1},
+	}
+	const q = "SELECT tenant, minute, statements, failed, units, rows_read, distance_computations, sent FROM quartz.usage"
+	for _, tc := range []struct {
+		name   string
+		tenant string
+		want   string
+	}{
+		{"tenant", "acme", "acme|2026-11-23 10:05:00+00|3|0|4|10|900|t\nSELECT 1"},
+		{"other tenant", "globex", "globex|2026-11-23 10:05:00+00|1|1|1|0|0|f\nSELECT 1"},
+		{"neither tenant nor admin", "", "SELECT 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := base.eng.NewSession(context.Background(), SessionOptions{User: "u", Database: DefaultDatabase, Tenant: tc.tenant, Usage: ledger})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			run(t, s, "SET TimeZone = 'UTC'")
+			if got := run(t, s, q); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if got := run(t, base, "SHOW quartz.report_usage;SET quartz.report_usage = on;SHOW quartz.report_usage"); got != "off\nSHOW\nSET\non\nSHOW" {
+		t.Errorf("quartz.report_usage: %q", got)
+	}
+	if !base.ReportUsage() {
+		t.Error("ReportUsage false after SET quartz.report_usage = on")
 	}
 }

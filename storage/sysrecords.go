@@ -126,18 +126,28 @@ func (t *Txn) DeleteSys(ctx context.Context, kind, name string) error {
 // the names), as the transaction sees them. value is only valid during the
 // call. An error from fn stops the scan and is returned.
 func (t *Txn) ScanSys(ctx context.Context, kind string, fn func(name string, value []byte) error) error {
+	return t.ScanSysPrefix(ctx, kind, "", fn)
+}
+
+// ScanSysPrefix is ScanSys restricted to the names starting with
+// namePrefix. Escaping maps each name byte independently and keeps byte
+// order, so the escaped prefix (without its terminator) is a key prefix of
+// exactly those names and the scan reads nothing else.
+func (t *Txn) ScanSysPrefix(ctx context.Context, kind, namePrefix string, fn func(name string, value []byte) error) error {
 	if kind == "" {
 		return fmt.Errorf("storage: system record kind must not be empty")
 	}
 	p := sysKindPrefix(kind)
-	it, err := t.Scan(ctx, p, prefixEnd(p))
+	lo := appendEscaped(append([]byte(nil), p...), namePrefix)
+	lo = lo[:len(lo)-2] // drop the terminator: a prefix, not a whole name
+	it, err := t.Scan(ctx, lo, prefixEnd(lo))
 	if err != nil {
 		return err
 	}
 	defer it.Close()
 	for it.Next() {
 		k := it.Key()
-		if !bytes.HasPrefix(k, p) {
+		if !bytes.HasPrefix(k, lo) {
 			return errCorruptValue
 		}
 		name, err := unescapeName(k[len(p):])

@@ -48,6 +48,8 @@ vet:
 # per scenario with the quartz/postgres ratio.
 bench: bench-data
 	$(GO) test ./testdata -run '^$$' -bench 'VsPostgres' -benchtime $(BENCHTIME) -timeout 10m
+	# Metering's cost: a tenant's point selects with and without the usage meter, same run.
+	$(GO) test ./testdata -run '^$$' -bench 'Metering' -benchtime $(BENCHTIME) -timeout 10m
 	# Exact kNN over the wire on Fashion-MNIST (50 queries), beside the same search in-process.
 	$(GO) test ./testdata -run '^$$' -bench 'ExactKNN' -benchtime 50x -timeout 20m
 	# HNSW over the wire: 1,000 queries per ef_search on 1 and 2 connections, recall@10.

@@ -88,8 +88,15 @@ func NewLimiter(now Clock) *Limiter {
 // Allow takes one statement token from keyID's bucket. When the bucket is
 // empty it returns false and how long until a token is available.
 func (l *Limiter) Allow(keyID string, lim Limits) (ok bool, retryAfter time.Duration) {
+	ok, _, retryAfter = l.Take(keyID, lim)
+	return ok, retryAfter
+}
+
+// Take is Allow that also reports the whole tokens left after it, for the
+// REST API's X-RateLimit-Remaining (-1 when the key is unlimited).
+func (l *Limiter) Take(keyID string, lim Limits) (ok bool, remaining int, retryAfter time.Duration) {
 	if lim.StatementsPerMinute <= 0 {
-		return true, 0
+		return true, -1, 0
 	}
 	perSec := float64(lim.StatementsPerMinute) / 60
 	capacity := float64(lim.StatementsPerMinute)
@@ -110,10 +117,10 @@ func (l *Limiter) Allow(keyID string, lim Limits) (ok bool, retryAfter time.Dura
 	}
 	if b.tokens >= 1 {
 		b.tokens--
-		return true, 0
+		return true, int(b.tokens), 0
 	}
 	wait := time.Duration(math.Ceil((1 - b.tokens) / perSec * float64(time.Second)))
-	return false, wait
+	return false, 0, wait
 }
 
 // RateLimitError is the 53400 error for a statement refused by Allow: it

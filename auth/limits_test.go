@@ -167,3 +167,23 @@ func TestDefaultTiers(t *testing.T) {
 		t.Error("DefaultTiers shares its map between callers")
 	}
 }
+
+// TestLimiterTakeRemaining checks the tokens Take reports left, as the
+// REST API's X-RateLimit-Remaining shows them.
+func TestLimiterTakeRemaining(t *testing.T) {
+	now := time.Unix(1000, 0)
+	l := NewLimiter(func() time.Time { return now })
+	lim := Limits{StatementsPerMinute: 3}
+	for i, want := range []struct {
+		ok        bool
+		remaining int
+	}{{true, 2}, {true, 1}, {true, 0}, {false, 0}} {
+		ok, remaining, retry := l.Take("k", lim)
+		if ok != want.ok || remaining != want.remaining || ok != (retry == 0) {
+			t.Fatalf("take %d: ok %v remaining %d retry %v; want %v %d", i, ok, remaining, retry, want.ok, want.remaining)
+		}
+	}
+	if ok, remaining, _ := l.Take("free", Limits{}); !ok || remaining != -1 {
+		t.Fatalf("unlimited key: ok %v remaining %d", ok, remaining)
+	}
+}

@@ -10,13 +10,21 @@ import (
 
 // keyAdmin serves the quartz.* administration functions of the admin's
 // sessions over the auth store, with auth's errors carried as SQLSTATEs.
-type keyAdmin struct{ store *auth.Store }
+// created, when set, is told of each tenant created (its transaction may
+// still roll back: see Config.TenantCreated).
+type keyAdmin struct {
+	store   *auth.Store
+	created func(tenant string)
+}
 
 var _ planner.Admin = keyAdmin{}
 
 func (a keyAdmin) CreateTenant(ctx context.Context, txn *storage.Txn, name string) error {
 	if _, err := a.store.CreateTenantTxn(ctx, txn, name); err != nil {
 		return toSQLError(err)
+	}
+	if a.created != nil {
+		a.created(name)
 	}
 	return nil
 }

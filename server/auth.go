@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/quartzdb/quartzdb/auth"
+	"github.com/quartzdb/quartzdb/planner"
 	"github.com/quartzdb/quartzdb/sql"
 )
 
@@ -68,6 +69,7 @@ func (c *conn) authenticate(user string) (*identity, error) {
 		}
 	}
 	failed := func() (*identity, error) {
+		c.srv.cfg.Metrics.AuthFailure()
 		if store != nil {
 			c.srv.failures.Fail(addr)
 			if d := c.srv.failures.Delay(addr); d > 0 {
@@ -210,7 +212,7 @@ func (c *conn) checkDatabase(id *identity, db string, exists bool) error {
 // statementAllowed checks a keyed session before each statement: a
 // revoked key ends the session (FATAL), a key over its rate gets 53400
 // and keeps the connection.
-func (c *conn) statementAllowed() error {
+func (c *conn) statementAllowed(text string) error {
 	id := c.id
 	if id.admin() {
 		return nil
@@ -219,10 +221,30 @@ func (c *conn) statementAllowed() error {
 	if store.IsRevoked(c.ctx, id.key.ID) {
 		return newFatal(sql.CodeInvalidPassword, "API key %q has been revoked", id.key.ID)
 	}
+	if suspended := c.srv.cfg.Suspended; suspended != nil && suspended(id.key.Tenant) && !readsOnlyUsage(text) {
+		return sql.Errorf(auth.CodeConfigurationLimit, "tenant %q is suspended for billing", id.key.Tenant).
+			WithDetail("The tenant's last invoice was not paid or its subscription ended.").
+			WithHint("Settle the invoice to resume; SELECT * FROM quartz.usage still works.")
+	}
 	if ok, retry := c.srv.limiter.Allow(id.key.ID, id.limits); !ok {
 		return toSQLError(auth.RateLimitError(id.key.ID, id.key.Tier, id.limits, retry))
 	}
 	return nil
+}
+
+// readsOnlyUsage reports whether every statement of text reads only
+// quartz.usage (what a suspended tenant may still run).
+func readsOnlyUsage(text string) bool {
+	stmts, err := sql.Parse(text)
+	if err != nil || len(stmts) == 0 {
+		return false
+	}
+	for _, st := range stmts {
+		if !planner.ReadsOnlyUsage(st) {
+			return false
+		}
+	}
+	return true
 }
 
 // overResultCap reports whether total result bytes exceed the key's cap.

@@ -45,7 +45,16 @@ type conn struct {
 	sess engineSession
 	fo   *sql.FormatOptions
 	// id is who authenticated (see auth.go); nil before.
-	id *identity
+	id       *identity
+	database string
+
+	// meter measures the running statement; handling is when the
+	// message being handled arrived (metering.go).
+	meter    stmtMeter
+	handling time.Time
+	// curText is the text of the statement running, for naming a
+	// failed statement's kind.
+	curText string
 
 	// Extended-protocol state (see proto.go).
 	stmts          map[string]*prepStmt
@@ -276,18 +285,20 @@ func (c *conn) startupV3(body []byte) error {
 		return err
 	}
 	c.id = id
+	c.database = db
 	c.be.Send(&pgproto3.AuthenticationOk{})
 
 	delete(params, "user")
 	delete(params, "database")
 	opts := planner.SessionOptions{User: user, Database: db, StartupParams: params, Notice: c.sendNotice}
 	if id.admin() && c.srv.cfg.Auth != nil {
-		opts.Admin = keyAdmin{store: c.srv.cfg.Auth}
+		opts.Admin = keyAdmin{store: c.srv.cfg.Auth, created: c.srv.cfg.TenantCreated}
 	}
 	if !id.admin() {
 		opts.Tenant = id.key.Tenant
 		opts.MaxStatementTimeout = id.limits.StatementTimeout
 	}
+	opts.Usage = c.srv.cfg.Usage
 	sess, err := c.srv.newSession(c.ctx, opts)
 	if err != nil {
 		se := sql.Wrap(err)

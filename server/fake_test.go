@@ -109,6 +109,8 @@ func (f *fakeSession) ParameterStatus() [][2]string {
 }
 func (f *fakeSession) Close()                             {}
 func (f *fakeSession) TakeChangedParameters() [][2]string { c := f.changed; f.changed = nil; return c }
+func (f *fakeSession) TakeUsage() planner.StatementUsage  { return planner.StatementUsage{} }
+func (f *fakeSession) ReportUsage() bool                  { return false }
 
 // sleepStarted receives a value when SELECT sleep() starts running, so a
 // test can act while a statement is known to be in progress.

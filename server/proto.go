@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/quartzdb/quartzdb/planner"
@@ -67,7 +68,10 @@ func (c *conn) loop() error {
 				continue
 			}
 		}
-		if err := c.dispatch(msg); err != nil {
+		c.beginMessage(msg, time.Now())
+		err = c.dispatch(msg)
+		c.endMessage()
+		if err != nil {
 			return err
 		}
 		if c.ctx.Err() != nil {
@@ -90,10 +94,12 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (err error) {
 	switch m := msg.(type) {
 	case *pgproto3.Query:
 		extended = false
-		if err := c.statementAllowed(); err != nil {
+		c.curText = m.String
+		if err := c.statementAllowed(m.String); err != nil {
 			if f, isFatal := err.(*fatal); isFatal {
 				return f
 			}
+			c.finishStatement("", m.String, err, true)
 			c.sendError(sql.Wrap(err))
 			c.sendReady()
 			return c.be.Flush()
@@ -109,10 +115,13 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (err error) {
 	case *pgproto3.Describe:
 		return c.extendedStep(c.describe(m))
 	case *pgproto3.Execute:
-		if err := c.statementAllowed(); err != nil {
+		text := c.portalText(m.Portal)
+		c.curText = text
+		if err := c.statementAllowed(text); err != nil {
 			if f, isFatal := err.(*fatal); isFatal {
 				return f
 			}
+			c.finishStatement("", text, err, true)
 			return c.extendedStep(err)
 		}
 		return c.extendedStep(c.execute(m))
@@ -148,6 +157,9 @@ func (c *conn) statementError(err error, extended bool) error {
 		return err
 	}
 	se := sql.Wrap(err)
+	if c.meter.started {
+		c.finishStatement("", c.curText, se, false)
+	}
 	c.sendError(se)
 	if c.sess != nil {
 		c.sess.Fail(se)
@@ -233,9 +245,13 @@ func (c *conn) simpleQuery(query string) error {
 	}
 	if err != nil {
 		se := sql.Wrap(err)
+		if c.meter.started {
+			c.finishStatement("", c.curText, se, false)
+		}
 		c.sendError(se)
 		c.sess.Fail(se)
 	}
+	c.meter = stmtMeter{} // an empty query is no statement
 	c.sendChangedParameters()
 	c.sendReady()
 	return nil
@@ -251,10 +267,15 @@ func (c *conn) runSimple(ctx context.Context, query string) error {
 		return c.sess.EndImplicit(ctx)
 	}
 	for i, st := range stmts {
+		c.curText = st.SQL
 		// The statement rate counts statements, not messages; the first
 		// was counted when the message arrived.
 		if i > 0 {
-			if err := c.statementAllowed(); err != nil {
+			c.nextStatement()
+			if err := c.statementAllowed(st.SQL); err != nil {
+				if _, isFatal := err.(*fatal); !isFatal {
+					c.finishStatement("", st.SQL, err, true)
+				}
 				return err
 			}
 		}
@@ -266,7 +287,7 @@ func (c *conn) runSimple(ctx context.Context, query string) error {
 		if err != nil {
 			return err
 		}
-		err = c.runToEnd(ctx, cur)
+		err = c.runToEnd(ctx, cur, st.SQL)
 		cur.Close()
 		if err != nil {
 			return err
@@ -279,11 +300,12 @@ func (c *conn) runSimple(ctx context.Context, query string) error {
 
 // runToEnd sends RowDescription, every row as text, and CommandComplete;
 // for COPY it runs the copy sub-protocol instead (copy.go).
-func (c *conn) runToEnd(ctx context.Context, cur planner.Cursor) error {
+func (c *conn) runToEnd(ctx context.Context, cur planner.Cursor, text string) error {
 	if copying, err := c.runCopy(ctx, cur); copying {
 		if err != nil {
 			return err
 		}
+		c.finishStatement(cur.Tag(), text, nil, false)
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(cur.Tag())})
 		return nil
 	}
@@ -294,6 +316,7 @@ func (c *conn) runToEnd(ctx context.Context, cur planner.Cursor) error {
 	if _, err := c.sendRows(ctx, cur, cols, nil, 0); !errors.Is(err, errEndOfRows) {
 		return err
 	}
+	c.finishStatement(cur.Tag(), text, nil, false)
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(cur.Tag())})
 	return nil
 }
@@ -347,6 +370,7 @@ func (c *conn) sendRows(ctx context.Context, cur planner.Cursor, cols []planner.
 			return sent, c.resultCapError()
 		}
 		c.be.Send(&pgproto3.DataRow{Values: vals})
+		c.meter.bytesOut += int64(rowBytes)
 		sent++
 		buffered += 8 + 4*len(vals)
 		if buffered >= flushThreshold {
@@ -417,6 +441,7 @@ func rowDescription(cols []planner.ResultColumn, formats []int16) *pgproto3.RowD
 // parse handles Parse. A Parse of the unnamed statement replaces it even when
 // it fails.
 func (c *conn) parse(m *pgproto3.Parse) error {
+	c.curText = m.Query
 	name := m.Name
 	if name == "" {
 		delete(c.stmts, "")
@@ -462,6 +487,7 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 		}
 		return sql.Errorf(sql.CodeInvalidSQLStatementName, "prepared statement %q does not exist", m.PreparedStatement)
 	}
+	c.curText = ps.p.SQL
 	if m.DestinationPortal == "" {
 		c.dropPortal("")
 	} else if _, exists := c.portals[m.DestinationPortal]; exists {
@@ -641,10 +667,19 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 		tag = "SELECT " + strconv.Itoa(sent)
 	}
 	p.cursor.Close()
+	c.finishStatement(tag, c.curText, nil, false)
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
 	c.sendChangedParameters()
 	c.checkPortals()
 	return nil
+}
+
+// portalText is the statement text of portal name ("" if there is none).
+func (c *conn) portalText(name string) string {
+	if p, ok := c.portals[name]; ok && p.stmt != nil && p.stmt.p != nil {
+		return p.stmt.p.SQL
+	}
+	return ""
 }
 
 // closeMsg handles Close of a statement or portal; closing something that

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,6 +68,25 @@ type Config struct {
 	AllowCleartext bool
 	// AllowSignup enables POST /api/v1/auth/register (see signup.go).
 	AllowSignup bool
+	// Meter records every tenant statement's usage (billing.Meter); nil
+	// turns metering off.
+	Meter UsageMeter
+	// Usage reads the usage ledger for quartz.usage and GET
+	// /api/v1/usage; nil shows no usage.
+	Usage planner.UsageSource
+	// Suspended reports tenants suspended for billing: their statements
+	// get 53400, except reads of quartz.usage. Nil: none is.
+	Suspended func(tenant string) bool
+	// BillingWebhook serves POST /api/v1/billing/webhook when set.
+	BillingWebhook http.Handler
+	// Metrics, when set, is counted into by every connection and served
+	// at GET /metrics.
+	Metrics *Metrics
+	// TenantCreated, when set, is called as quartz.create_tenant (or a
+	// sign-up) records a tenant, before its transaction commits: it
+	// must not block, and must check the tenant exists before acting
+	// (billing gives it a Stripe customer).
+	TenantCreated func(tenant string)
 }
 
 // engineSession is what a connection needs from planner.Session. It is an
@@ -82,6 +102,8 @@ type engineSession interface {
 	FormatOptions() *sql.FormatOptions
 	ParameterStatus() [][2]string
 	TakeChangedParameters() [][2]string
+	TakeUsage() planner.StatementUsage
+	ReportUsage() bool
 	Close()
 }
 
@@ -102,6 +124,7 @@ type Server struct {
 
 	accepting atomic.Bool
 	draining  atomic.Bool
+	started   time.Time
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -153,6 +176,7 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:       cfg,
+		started:   time.Now(),
 		log:       cfg.Logger,
 		listeners: make(map[net.Listener]struct{}),
 		conns:     make(map[*conn]struct{}),
@@ -231,7 +255,40 @@ func (s *Server) HTTPHandler() http.Handler {
 		_, _ = w.Write([]byte("ok"))
 	})
 	mux.HandleFunc("/api/v1/auth/register", s.handleSignup)
+	mux.HandleFunc("/api/v1/health", s.handleHealth)
+	mux.HandleFunc("/api/v1/kv", s.handleKVList)
+	mux.HandleFunc("/api/v1/kv/", s.handleKV)
+	mux.HandleFunc("/api/v1/usage", s.handleUsage)
+	if s.cfg.Metrics != nil {
+		mux.Handle("/metrics", s.cfg.Metrics.Handler())
+	}
+	if s.cfg.BillingWebhook != nil {
+		mux.Handle("/api/v1/billing/webhook", s.cfg.BillingWebhook)
+	}
 	return mux
+}
+
+// Version is the server's version, reported by GET /api/v1/health.
+var Version = "0.1.0"
+
+// handleHealth is GET /api/v1/health: {"status","version","uptime"},
+// status "ok" while the server accepts connections, else "unavailable"
+// (with 503).
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	status, code := "ok", http.StatusOK
+	if !s.accepting.Load() || s.draining.Load() {
+		status, code = "unavailable", http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"status": status, "version": Version, "uptime": time.Since(s.started).Round(time.Second).String(),
+	})
 }
 
 // Serve accepts connections on ln until ctx is cancelled or Shutdown is
@@ -296,6 +353,7 @@ func (s *Server) newConn(nc net.Conn) *conn {
 	}
 	c := &conn{srv: s, nc: nc, log: s.log}
 	c.ctx, c.cancel = context.WithCancel(s.baseCtx)
+	s.cfg.Metrics.ConnOpened()
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	return c
@@ -303,6 +361,7 @@ func (s *Server) newConn(nc net.Conn) *conn {
 
 // removeConn forgets a finished connection.
 func (s *Server) removeConn(c *conn) {
+	s.cfg.Metrics.ConnClosed()
 	s.mu.Lock()
 	delete(s.conns, c)
 	if c.pid != 0 && s.byPID[c.pid] == c {

@@ -129,7 +129,7 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 // adminQuery runs one statement in a fresh admin session of the default
 // database, for the HTTP side's administration.
 func (s *Server) adminQuery(ctx context.Context, query string, args ...string) error {
-	sess, err := s.newSession(ctx, planner.SessionOptions{User: "admin", Database: planner.DefaultDatabase, Admin: keyAdmin{store: s.cfg.Auth}})
+	sess, err := s.newSession(ctx, planner.SessionOptions{User: "admin", Database: planner.DefaultDatabase, Admin: keyAdmin{store: s.cfg.Auth, created: s.cfg.TenantCreated}})
 	if err != nil {
 		return err
 	}

@@ -7,9 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/quartzdb/quartzdb/auth"
+	"github.com/quartzdb/quartzdb/billing"
 	"github.com/quartzdb/quartzdb/planner"
 	"github.com/quartzdb/quartzdb/storage"
 )
@@ -71,4 +75,67 @@ func serveForTest(t testing.TB, srv *Server) string {
 		}
 	})
 	return ln.Addr().String()
+}
+
+// StartTenantTestServer starts a server like StartTestServer, with API
+// keys, and returns a DSN for tenant "bench" logging in with a key of an
+// unlimited tier (SCRAM, user qz_<keyid>). With metered set, every
+// statement of the tenant is recorded by a billing.Meter over the same
+// store, as `quartzdb serve` does; without, nothing is metered. The
+// metering benchmark compares the two.
+func StartTenantTestServer(t testing.TB, metered bool) (dsn string) {
+	t.Helper()
+	dir := t.TempDir()
+	store, err := storage.Open(dir)
+	if err != nil {
+		t.Fatalf("open storage: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := store.Close(); err != nil {
+			t.Errorf("close storage: %v", err)
+		}
+	})
+	ctx := context.Background()
+	if err := planner.Bootstrap(ctx, store); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	tiers := auth.DefaultTiers()
+	tiers["unlimited"] = auth.Limits{}
+	keys, err := auth.NewStore(store, auth.Config{Tiers: tiers})
+	if err != nil {
+		t.Fatalf("auth store: %v", err)
+	}
+	cfg := Config{
+		AdminPassword:   "qz_test_admin",
+		Engine:          planner.NewEngine(store),
+		Auth:            keys,
+		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+		ShutdownTimeout: 5 * time.Second,
+	}
+	if metered {
+		meter, err := billing.Open(ctx, store, billing.Config{Dir: filepath.Join(dir, "billing")})
+		if err != nil {
+			t.Fatalf("open meter: %v", err)
+		}
+		t.Cleanup(func() {
+			if err := meter.Close(); err != nil {
+				t.Errorf("close meter: %v", err)
+			}
+		})
+		cfg.Meter, cfg.Usage = meter, LedgerUsage{Meter: meter}
+	}
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatalf("new server: %v", err)
+	}
+	if err := srv.adminQuery(ctx, "SELECT quartz.create_tenant('bench')"); err != nil {
+		t.Fatalf("create tenant: %v", err)
+	}
+	key, rec, err := keys.CreateKey(ctx, "bench", "unlimited")
+	if err != nil {
+		t.Fatalf("create key: %v", err)
+	}
+	addr := serveForTest(t, srv)
+	u := url.URL{Scheme: "postgres", User: url.UserPassword("qz_"+rec.ID, key), Host: addr, Path: "/bench", RawQuery: "sslmode=disable"}
+	return u.String()
 }

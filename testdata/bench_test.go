@@ -60,44 +60,57 @@ func BenchmarkVsPostgres(b *testing.B) {
 		{name: "point-select 4conn", conns: 4, op: pointSelect},
 		{name: "insert 1conn", conns: 1, op: insertRow},
 	}
+	runPairs(b, ctx, sides, scenarios, func(sc scenario, rates [2]float64) string {
+		return fmt.Sprintf("%s: quartz %.0f/s postgres %.0f/s ratio %.2fx", sc.name, rates[0], rates[1], rates[0]/rates[1])
+	})
+	if q.fallback != nil {
+		fmt.Printf("NOTE: the quartz side is a stand-in PostgreSQL (%s=postgres)\n", standInEnv)
+	}
+}
+
+// runPairs runs each scenario as a sub-benchmark on both sides, reports
+// each side's ops/s and their ratio, and prints line's summary of each
+// scenario at the end (its last, longest round).
+func runPairs(b *testing.B, ctx context.Context, sides []*benchSide, scenarios []scenario, line func(sc scenario, rates [2]float64) string) {
 	summaries := make([]string, len(scenarios))
 	for k, sc := range scenarios {
 		b.Run(strings.ReplaceAll(sc.name, " ", "-"), func(b *testing.B) {
-			// The machine is shared and warms up, so the sides take turns
-			// in A B B A order (half of b.N each time) to cancel drift.
-			var took [2]time.Duration
-			half := [2]int{b.N / 2, b.N - b.N/2}
-			for turn, i := range []int{0, 1, 1, 0} {
-				n := half[turn/2]
-				if n == 0 {
-					continue
-				}
-				d, err := sides[i].run(ctx, sc, n)
-				if err != nil {
-					b.Fatalf("%s %s: %v", sides[i].name, sc.name, err)
-				}
-				took[i] += d
-			}
-			rates := []float64{float64(b.N) / took[0].Seconds(), float64(b.N) / took[1].Seconds()}
-			ratio := rates[0] / rates[1]
+			rates := alternate(b, ctx, sides, sc)
 			// ns/op would mix both servers' times; the per-side rates are
 			// the numbers that mean something.
 			b.ReportMetric(0, "ns/op")
-			b.ReportMetric(rates[0], "quartz-ops/s")
-			b.ReportMetric(rates[1], "postgres-ops/s")
-			b.ReportMetric(ratio, "quartz/postgres")
-			// Each round overwrites this; the last (longest) round wins.
-			summaries[k] = fmt.Sprintf("%s: quartz %.0f/s postgres %.0f/s ratio %.2fx", sc.name, rates[0], rates[1], ratio)
+			b.ReportMetric(rates[0], sides[0].name+"-ops/s")
+			b.ReportMetric(rates[1], sides[1].name+"-ops/s")
+			b.ReportMetric(rates[0]/rates[1], sides[0].name+"/"+sides[1].name)
+			summaries[k] = line(sc, rates)
 		})
-	}
-	if q.fallback != nil {
-		fmt.Printf("NOTE: the quartz side is a stand-in PostgreSQL (%s=postgres)\n", standInEnv)
 	}
 	for _, s := range summaries {
 		if s != "" {
 			fmt.Println(s)
 		}
 	}
+}
+
+// alternate runs sc b.N times on each of the two sides and returns their
+// ops/s. The machine is shared and warms up, so the sides take turns in
+// A B B A order (half of b.N each time) to cancel drift.
+func alternate(b *testing.B, ctx context.Context, sides []*benchSide, sc scenario) [2]float64 {
+	b.Helper()
+	var took [2]time.Duration
+	half := [2]int{b.N / 2, b.N - b.N/2}
+	for turn, i := range []int{0, 1, 1, 0} {
+		n := half[turn/2]
+		if n == 0 {
+			continue
+		}
+		d, err := sides[i].run(ctx, sc, n)
+		if err != nil {
+			b.Fatalf("%s %s: %v", sides[i].name, sc.name, err)
+		}
+		took[i] += d
+	}
+	return [2]float64{float64(b.N) / took[0].Seconds(), float64(b.N) / took[1].Seconds()}
 }
 
 // setup connects n times and creates and fills the benchmark tables.

@@ -47,6 +47,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "       quartzdb certs --out DIR [--host NAME,...] [--days N]")
 	fmt.Fprintln(w, "       quartzdb tenants create|drop NAME [--server HOST:PORT] [--admin-key KEY | --data DIR]")
 	fmt.Fprintln(w, "       quartzdb keys create --tenant NAME [--tier free|pro|enterprise] | list [--tenant NAME] | revoke KEYID")
+	fmt.Fprintln(w, "       quartzdb usage [--tenant NAME] [--since 24h|RFC3339]")
 }
 
 // run dispatches a subcommand; stdout receives only the one-time connection
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		return tenants(ctx, args[1:], stdout)
 	case "keys":
 		return keys(ctx, args[1:], stdout)
+	case "usage":
+		return usageCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
@@ -94,6 +97,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	allowSignup := fset.Bool("allow-signup", envOr("QUARTZDB_ALLOW_SIGNUP", "") == "1", "enable POST /api/v1/auth/register on the HTTP port")
 	allowCleartext := fset.Bool("allow-cleartext", envOr("QUARTZDB_ALLOW_CLEARTEXT", "") == "1",
 		"accept tenant-name logins with the key as a cleartext password on connections that are neither TLS nor loopback")
+	bf := addBillingFlags(fset)
+	tenantLabels := fset.Bool("metrics-tenant-labels", envOr("QUARTZDB_METRICS_TENANT_LABELS", "") == "1",
+		"count statements per tenant in /metrics (one series per tenant)")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
@@ -143,7 +149,16 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	// HNSW graphs are saved at shutdown and loaded (then caught up with
 	// their tables) at the next start instead of being rebuilt.
 	engine.SetIndexDir(filepath.Join(*dataDir, "hnsw"))
-	srv, err := server.New(server.Config{
+	bill, err := openBilling(ctx, bf, *dataDir, store, keys, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := bill.close(); err != nil {
+			log.Error("close usage ledger", "err", err)
+		}
+	}()
+	cfg := server.Config{
 		ListenAddr:     *listen,
 		HTTPAddr:       *httpAddr,
 		TLSCert:        *tlsCert,
@@ -154,10 +169,18 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		AllowCleartext: *allowCleartext,
 		AllowSignup:    *allowSignup,
 		Logger:         log,
-	})
+		Metrics: server.NewMetrics(server.MetricSources{
+			Storage: store.Metrics, Vectors: engine.VectorStats, Billing: bill.stats,
+		}, *tenantLabels),
+	}
+	billCtx, stopBilling := context.WithCancel(ctx)
+	defer stopBilling()
+	bill.configure(billCtx, &cfg, keys, log)
+	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}
+	go bill.run(billCtx)
 	if created {
 		// Printed once, on stdout, never logged.
 		fmt.Fprintln(stdout, "QuartzDB admin key created and stored in", filepath.Join(*dataDir, adminKeyFile))

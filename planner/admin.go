@@ -186,3 +186,18 @@ func usageView() *virtualTable {
 		return rows, nil
 	}}
 }
+
+// ReadsOnlyUsage reports whether stmt is a plain SELECT from quartz.usage
+// and nothing else: what a tenant suspended for billing may still run.
+func ReadsOnlyUsage(stmt sql.Statement) bool {
+	sel := stmt.AST.GetSelectStmt()
+	if sel == nil || sel.WithClause != nil || len(sel.FromClause) != 1 || sel.Op != pg_query.SetOperation_SETOP_NONE {
+		return false
+	}
+	rv := sel.FromClause[0].GetRangeVar()
+	if rv == nil || rv.Schemaname != "quartz" || rv.Relname != "usage" {
+		return false
+	}
+	// One SELECT in the text: no subquery reaches another relation.
+	return strings.Count(strings.ToLower(stmt.SQL), "select") == 1
+}

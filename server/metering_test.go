@@ -1,14 +1,18 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/stripe/stripe-go/v85/webhook"
 
 	"github.com/quartzdb/quartzdb/auth"
 	"github.com/quartzdb/quartzdb/billing"
@@ -175,5 +179,86 @@ func TestSuspendedTenant(t *testing.T) {
 	}
 	if _, err := conn.Exec(ctx, "SELECT 1"); err != nil {
 		t.Fatalf("after reactivation: %v", err)
+	}
+}
+
+// TestBillingWebhookSuspends drives the server's billing webhook with
+// signed Stripe events: invoice.payment_failed suspends the tenant's
+// statements, invoice.paid lets them run again, and a wrongly signed event
+// changes nothing.
+func TestBillingWebhookSuspends(t *testing.T) {
+	const secret = "whsec_test_secret"
+	ctx := context.Background()
+	ledger, err := storage.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	meter, err := billing.Open(ctx, ledger, billing.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	susp, err := billing.OpenSuspensions(ctx, ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = meter.Close()
+		ledger.Close()
+	})
+	// The exporter never calls Stripe here: the events name their tenant
+	// in the customer's metadata.
+	exp, err := billing.NewExporter(ledger, meter, func(context.Context) ([]string, error) { return nil, nil },
+		billing.StripeConfig{Key: "sk_test_unused", URL: "http://127.0.0.1:1", WebhookSecret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startAuthServer(t, "127.0.0.1:0", func(cfg *Config) {
+		cfg.Meter, cfg.Usage, cfg.Suspended = meter, LedgerUsage{Meter: meter}, susp.Suspended
+		cfg.BillingWebhook = exp.WebhookHandler(susp)
+	})
+	key, keyID := s.key(t, "acme", "free")
+	conn := s.connect(t, auth.KeyUser(keyID), key, "acme")
+	defer conn.Close(ctx)
+
+	post := func(id, typ, signWith string) int {
+		t.Helper()
+		body := fmt.Appendf(nil, `{"id":%q,"object":"event","type":%q,"created":%d,"api_version":"2025-01-27.acacia",
+			"data":{"object":{"id":"in_1","object":"invoice","customer":{"id":"cus_acme","object":"customer","metadata":{"quartz_tenant":"acme"}}}}}`,
+			id, typ, time.Now().Unix())
+		req := httptest.NewRequest("POST", "/api/v1/billing/webhook", bytes.NewReader(body))
+		req.Header.Set("Stripe-Signature", webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{
+			Payload: body, Secret: signWith, Timestamp: time.Now()}).Header)
+		rec := httptest.NewRecorder()
+		s.srv.HTTPHandler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	run := func() (string, string) {
+		_, err := conn.Exec(ctx, "SELECT 1")
+		return pgCode(err)
+	}
+	if code := post("evt_forged", "invoice.payment_failed", "whsec_wrong"); code != 400 {
+		t.Fatalf("wrongly signed event: HTTP %d", code)
+	}
+	if code, msg := run(); code != "" {
+		t.Fatalf("after a forged event: %s %s", code, msg)
+	}
+	if code := post("evt_1", "invoice.payment_failed", secret); code != 200 {
+		t.Fatalf("payment_failed: HTTP %d", code)
+	}
+	if code, msg := run(); code != "53400" || !strings.Contains(msg, "suspended for billing") {
+		t.Fatalf("suspended tenant's statement: %s %s", code, msg)
+	}
+	if code := post("evt_2", "invoice.paid", secret); code != 200 {
+		t.Fatalf("paid: HTTP %d", code)
+	}
+	if code, msg := run(); code != "" {
+		t.Fatalf("reactivated tenant's statement: %s %s", code, msg)
+	}
+	// A repeated delivery of the old failure changes nothing.
+	if code := post("evt_1", "invoice.payment_failed", secret); code != 200 {
+		t.Fatalf("redelivered event: HTTP %d", code)
+	}
+	if code, msg := run(); code != "" {
+		t.Fatalf("after a redelivered event: %s %s", code, msg)
 	}
 }

@@ -100,3 +100,21 @@ func TestUsageView(t *testing.T) {
 		t.Error("ReportUsage false after SET quartz.report_usage = on")
 	}
 }
+
+// TestLoadIndexes checks that LoadIndexes loads every hnsw index of every
+// database before any query asks for it.
+func TestLoadIndexes(t *testing.T) {
+	s := testSession(t)
+	run(t, s, "CREATE TABLE v (id int PRIMARY KEY, e vector(2));INSERT INTO v VALUES (1, '[1,1]'), (2, '[2,2]');"+
+		"CREATE INDEX ON v USING hnsw (e vector_l2_ops);CREATE INDEX ON v USING hnsw (e vector_l1_ops)")
+	e := NewEngine(s.eng.store) // a restarted engine: nothing loaded
+	if st := e.VectorStats(); st.Indexes != 0 {
+		t.Fatalf("fresh engine has %d graphs", st.Indexes)
+	}
+	if err := e.LoadIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.VectorStats(); st.Indexes != 2 || st.Vectors != 4 {
+		t.Fatalf("after LoadIndexes: %+v", st)
+	}
+}

@@ -271,3 +271,41 @@ func (vi *vectorIndexes) removeSnapshot(tableID, indexID uint32) {
 		slog.Warn("remove hnsw snapshot", "err", err)
 	}
 }
+
+// LoadIndexes loads (or builds) the graph of every hnsw index in every
+// database, so the first query of each finds it ready; /readyz waits for
+// it. A graph that fails to load is logged and left to load on first use.
+func (e *Engine) LoadIndexes(ctx context.Context) error {
+	txn := e.store.Begin(storage.ReadCommitted)
+	defer txn.Rollback()
+	dbs, err := txn.ListDatabases(ctx)
+	if err != nil {
+		return fmt.Errorf("load hnsw indexes: %w", err)
+	}
+	type pending struct {
+		t  *storage.TableDesc
+		ix *storage.IndexDesc
+	}
+	var todo []pending
+	for _, db := range dbs {
+		tables, err := txn.ListTables(ctx, db.ID)
+		if err != nil {
+			return fmt.Errorf("load hnsw indexes of %s: %w", db.Name, err)
+		}
+		for _, t := range tables {
+			for _, ix := range vectorIndexesOf(t) {
+				todo = append(todo, pending{t, ix})
+			}
+		}
+	}
+	txn.Rollback()
+	for _, p := range todo {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := e.vec.get(ctx, p.t, p.ix); err != nil {
+			slog.Warn("hnsw index not loaded at start", "table", p.t.Name, "index", p.ix.Name, "err", err)
+		}
+	}
+	return nil
+}

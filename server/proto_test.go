@@ -454,6 +454,16 @@ func TestGracefulShutdown(t *testing.T) {
 	if got := get("/readyz"); got != 200 {
 		t.Errorf("readyz before shutdown: %d", got)
 	}
+	// Start-up work (loading the HNSW indexes) keeps it unready.
+	loaded := srv.Loading()
+	if got := get("/readyz"); got != http.StatusServiceUnavailable {
+		t.Errorf("readyz while loading: %d", got)
+	}
+	loaded()
+	loaded()
+	if got := get("/readyz"); got != 200 {
+		t.Errorf("readyz after loading: %d", got)
+	}
 	idle := connect(t, addr, "quartz")
 	busy := connect(t, addr, "quartz")
 	busy.fe.Send(&pgproto3.Query{String: "SELECT sleep()"})

@@ -124,6 +124,7 @@ type Server struct {
 
 	accepting atomic.Bool
 	draining  atomic.Bool
+	loading   atomic.Int32 // start-up work /readyz waits for (see Loading)
 	started   time.Time
 
 	mu        sync.Mutex
@@ -237,6 +238,14 @@ func (s *Server) ServeHTTP(ln net.Listener) {
 	}()
 }
 
+// Loading marks start-up work /readyz waits for (loading the HNSW
+// indexes) and returns the function that ends it.
+func (s *Server) Loading() (done func()) {
+	s.loading.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { s.loading.Add(-1) }) }
+}
+
 // HTTPHandler returns the HTTP side: /healthz (the process is up) and
 // /readyz (it accepts connections).
 func (s *Server) HTTPHandler() http.Handler {
@@ -250,6 +259,11 @@ func (s *Server) HTTPHandler() http.Handler {
 		if !s.accepting.Load() || s.draining.Load() {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("not ready"))
+			return
+		}
+		if s.loading.Load() > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("loading indexes"))
 			return
 		}
 		_, _ = w.Write([]byte("ok"))

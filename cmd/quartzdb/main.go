@@ -181,6 +181,15 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		return err
 	}
 	go bill.run(billCtx)
+	// Load every HNSW graph now rather than at its first query; /readyz
+	// answers 503 until they are in.
+	loaded := srv.Loading()
+	go func() {
+		defer loaded()
+		if err := engine.LoadIndexes(billCtx); err != nil {
+			log.Warn("load hnsw indexes", "err", err)
+		}
+	}()
 	if created {
 		// Printed once, on stdout, never logged.
 		fmt.Fprintln(stdout, "QuartzDB admin key created and stored in", filepath.Join(*dataDir, adminKeyFile))

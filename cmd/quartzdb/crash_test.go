@@ -52,17 +52,32 @@ func startChild(t *testing.T, dir, addr, key string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	if !listening(addr) {
+		cmd.Process.Kill()
+		t.Fatalf("server at %s did not start", addr)
+	}
+	return cmd
+}
+
+// listening waits up to 20 s for a server to accept connections on addr.
+func listening(addr string) bool {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
-			return cmd
+			return true
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cmd.Process.Kill()
-	t.Fatalf("server at %s did not start", addr)
-	return nil
+	return false
+}
+
+// waitListening fails the test unless a server accepts on addr soon.
+func waitListening(t *testing.T, addr string) {
+	t.Helper()
+	if !listening(addr) {
+		t.Fatalf("server at %s did not start", addr)
+	}
 }
 
 // TestKillAfterCommitLosesNothing commits rows one by one, kills the

@@ -42,6 +42,14 @@ type fakeStripe struct {
 	requests  int
 	// meterEvent is the only event_name with an active meter.
 	meterEvent string
+	// cut, if set, is asked about the n-th meter event request (counted
+	// from 1 once past the mode and form checks) twice: before it is
+	// handled (accepted false) and, if accepted, once recorded but before
+	// the answer (accepted true). It runs with mu held and may block;
+	// true drops the connection unanswered, as a client killed mid-request
+	// never sees the answer.
+	cut         func(n int, identifier string, accepted bool) bool
+	meterEvents int
 
 	customers   map[string]string // id -> tenant
 	idempotency map[string]string // Idempotency-Key -> customer id
@@ -176,6 +184,11 @@ func (f *fakeStripe) createMeterEvent(w http.ResponseWriter, r *http.Request) {
 		f.reply(w, http.StatusBadRequest, stripeErrBody("invalid_request_error", "", "bad identifier"))
 		return
 	}
+	f.meterEvents++
+	n := f.meterEvents
+	if f.cut != nil && f.cut(n, id, false) {
+		panic(http.ErrAbortHandler)
+	}
 	// Stripe's answer to a known identifier (see duplicateIdentifierMsg).
 	if f.identifiers[id] {
 		f.duplicates++
@@ -211,6 +224,9 @@ func (f *fakeStripe) createMeterEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	f.identifiers[id] = true
 	f.accepted = append(f.accepted, fakeEvent{Customer: cust, Identifier: id, Value: value, Timestamp: ts})
+	if f.cut != nil && f.cut(n, id, true) {
+		panic(http.ErrAbortHandler)
+	}
 	f.reply(w, http.StatusOK, map[string]any{"object": "billing.meter_event", "created": now.Unix(),
 		"event_name": name, "identifier": id, "livemode": false, "timestamp": ts,
 		"payload": map[string]string{"stripe_customer_id": cust, "value": strconv.FormatInt(value, 10)}})
@@ -296,10 +312,23 @@ func (m *memSource) unsentCount() int {
 	return n
 }
 
-func (m *memSource) all() []Window {
+// Usage mirrors Meter.Usage (windows of tenant, "" for all, overlapping
+// [since, until), Sent set once marked), so that checkExactlyOnce reads
+// either ledger; the order is memSource's own.
+func (m *memSource) Usage(ctx context.Context, tenant string, since, until time.Time) ([]Window, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]Window(nil), m.ws...)
+	var out []Window
+	for _, w := range m.ws {
+		if tenant != "" && w.Tenant != tenant ||
+			!since.IsZero() && !w.Start.Add(time.Minute).After(since) ||
+			!until.IsZero() && !w.Start.Before(until) {
+			continue
+		}
+		w.Sent = m.sent[w.Identifier()]
+		out = append(out, w)
+	}
+	return out, nil
 }
 
 // makeWindows returns n windows of tenant ending one minute before end,
@@ -364,20 +393,36 @@ func testExporter(t *testing.T, db *storage.DB, f *fakeStripe, src WindowSource,
 	return e
 }
 
+// usageLedger is the ledger as checkExactlyOnce reads it: the real Meter
+// or a memSource.
+type usageLedger interface {
+	Usage(ctx context.Context, tenant string, since, until time.Time) ([]Window, error)
+}
+
 // checkExactlyOnce asserts Stripe's accepted events account for every
 // window exactly once: all windows marked sent, per customer the sum of
 // accepted values equals the windows' units, no identifier accepted twice,
 // no zero window sent, and each tenant's windows accepted in order.
-func checkExactlyOnce(t *testing.T, e *Exporter, f *fakeStripe, src *memSource) {
+func checkExactlyOnce(t *testing.T, e *Exporter, f *fakeStripe, src usageLedger) {
 	t.Helper()
 	ctx := context.Background()
-	if n := src.unsentCount(); n != 0 {
-		t.Fatalf("%d windows not marked sent", n)
+	all, err := src.Usage(ctx, "", time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unsent := 0
+	for _, w := range all {
+		if !w.Sent {
+			unsent++
+		}
+	}
+	if unsent != 0 {
+		t.Fatalf("%d windows not marked sent", unsent)
 	}
 	accepted, customers, _, _ := f.snapshot()
 	byID := make(map[string]Window)
 	want := make(map[string]int64) // tenant -> units
-	for _, w := range src.all() {
+	for _, w := range all {
 		byID[w.Identifier()] = w
 		want[w.Tenant] += w.Units
 	}

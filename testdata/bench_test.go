@@ -92,15 +92,21 @@ func runPairs(b *testing.B, ctx context.Context, sides []*benchSide, scenarios [
 	}
 }
 
+// alternateRounds is how many A B B A rounds alternate splits b.N into.
+const alternateRounds = 4
+
 // alternate runs sc b.N times on each of the two sides and returns their
-// ops/s. The machine is shared and warms up, so the sides take turns in
-// A B B A order (half of b.N each time) to cancel drift.
+// ops/s. The machine is shared and its load drifts, so the sides take
+// turns in short A B B A rounds (alternateRounds of them) to cancel the
+// drift.
 func alternate(b *testing.B, ctx context.Context, sides []*benchSide, sc scenario) [2]float64 {
 	b.Helper()
 	var took [2]time.Duration
-	half := [2]int{b.N / 2, b.N - b.N/2}
-	for turn, i := range []int{0, 1, 1, 0} {
-		n := half[turn/2]
+	parts := 2 * alternateRounds
+	for turn := range 4 * alternateRounds {
+		i := []int{0, 1, 1, 0}[turn%4]
+		part := turn/4*2 + turn%4/2 // each side runs parts 0..parts-1 once
+		n := b.N*(part+1)/parts - b.N*part/parts
 		if n == 0 {
 			continue
 		}

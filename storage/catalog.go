@@ -509,7 +509,9 @@ func (t *Txn) CreateTable(ctx context.Context, td *TableDesc) error {
 	if len(td.PrimaryKey) > 0 && td.PrimaryIndex() == nil {
 		td.Indexes = append([]IndexDesc{{Name: td.Name + "_pkey", ColumnIDs: td.PrimaryKey, Unique: true, Primary: true}}, td.Indexes...)
 	}
-	assignIndexIDs(td)
+	if err := t.assignIndexIDs(ctx, td); err != nil {
+		return err
+	}
 	if td.HasHiddenRowID() {
 		if err := t.db.CreateSequence(ctx, rowIDSequenceKey(id), 1, 1); err != nil {
 			return err
@@ -544,19 +546,20 @@ func (t *Txn) prepareTable(ctx context.Context, td *TableDesc) error {
 	return nil
 }
 
-func assignIndexIDs(td *TableDesc) {
-	var maxID uint32
-	for _, ix := range td.Indexes {
-		if ix.ID > maxID {
-			maxID = ix.ID
-		}
-	}
+// assignIndexIDs gives each new index of td an object ID of its own: an
+// index is a relation, and its ID is its pg_class OID, unique among
+// tables, indexes and the other objects.
+func (t *Txn) assignIndexIDs(ctx context.Context, td *TableDesc) error {
 	for i := range td.Indexes {
 		if td.Indexes[i].ID == 0 {
-			maxID++
-			td.Indexes[i].ID = maxID
+			id, err := t.db.allocID(ctx)
+			if err != nil {
+				return err
+			}
+			td.Indexes[i].ID = id
 		}
 	}
+	return nil
 }
 
 // LookupTable returns the named table, or nil when there is none.
@@ -612,7 +615,9 @@ func (t *Txn) UpdateTable(ctx context.Context, td *TableDesc) error {
 	if err := t.prepareTable(ctx, td); err != nil {
 		return err
 	}
-	assignIndexIDs(td)
+	if err := t.assignIndexIDs(ctx, td); err != nil {
+		return err
+	}
 	oldIdx := map[uint32]bool{}
 	for _, ix := range old.Indexes {
 		oldIdx[ix.ID] = true

@@ -648,6 +648,10 @@ func (b *builder) funcCall(fc *pg_query.FuncCall, sc *scope) (sql.Expr, error) {
 	if name == "pg_typeof" && len(args) == 1 {
 		return &sql.Const{Typ: sessionFuncs[name], Value: int64(args[0].Type().OID)}, nil
 	}
+	if f, ok := catalogFuncs[name]; ok {
+		e, err := catalogFuncCall(name, f, args)
+		return e, b.errAt(err, fc.Location)
+	}
 	if t, ok := sessionFuncs[name]; ok {
 		if name == "setval" || name == "nextval" || name == "currval" {
 			for i, a := range args {

@@ -445,7 +445,7 @@ func (f *execSessionFuncs) CallSessionFunc(ec *sql.EvalContext, name string, arg
 		v, err := s.callQuartzFunc(f.x, name, args)
 		return v, true, err
 	}
-	return nil, false, nil
+	return callCatalogFunc(f.x, name, args)
 }
 
 // sequenceFunc serves nextval/currval/setval on the sequences behind

@@ -776,7 +776,7 @@ func (s *Server) handleUsage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	since, err := parseSince(r.URL.Query().Get("since"), now)
+	since, err := ParseSince(r.URL.Query().Get("since"), now)
 	if err != nil {
 		writeAPIJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Code: sql.CodeInvalidParameterValue})
 		return
@@ -805,10 +805,11 @@ func (s *Server) handleUsage(w http.ResponseWriter, r *http.Request) {
 	writeAPIJSON(w, http.StatusOK, resp)
 }
 
-// parseSince reads the since= of GET /api/v1/usage: empty (the last 24
+// ParseSince reads the since= of GET /api/v1/usage (and quartzdb usage's
+// --since): empty (the last 24
 // hours), an RFC 3339 time, or a positive duration back from now (Go
 // syntax such as 90m or 1h30m, or whole days such as 7d).
-func parseSince(v string, now time.Time) (time.Time, error) {
+func ParseSince(v string, now time.Time) (time.Time, error) {
 	if v == "" {
 		return now.Add(-usageDefaultSince), nil
 	}

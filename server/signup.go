@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -134,37 +133,10 @@ func (s *Server) adminQuery(ctx context.Context, query string, args ...string) e
 		return err
 	}
 	defer sess.Close()
-	stmts, err := sql.Parse(query)
-	if err != nil || len(stmts) != 1 {
-		return errors.Join(err, errors.New("admin query must be one statement"))
-	}
-	oids := make([]uint32, len(args))
 	params := make([]sql.Datum, len(args))
 	for i, a := range args {
-		oids[i], params[i] = sql.OIDText, a
+		params[i] = a
 	}
-	p, err := sess.Prepare(ctx, stmts[0], query, oids)
-	if err != nil {
-		return err
-	}
-	cur, err := sess.Bind(ctx, p, params)
-	if err != nil {
-		sess.Fail(err)
-		_ = sess.EndImplicit(ctx)
-		return err
-	}
-	for {
-		row, err := cur.Next(ctx)
-		if err != nil {
-			cur.Close()
-			sess.Fail(err)
-			_ = sess.EndImplicit(ctx)
-			return err
-		}
-		if row == nil {
-			break
-		}
-	}
-	cur.Close()
-	return sess.EndImplicit(ctx)
+	_, _, err = runStatement(ctx, sess, query, params...)
+	return err
 }

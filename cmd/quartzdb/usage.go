@@ -10,27 +10,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/quartzdb/quartzdb/server"
 )
 
 // usage.go is `quartzdb usage`: the admin's view of metered usage, read
 // from quartz.usage of a running server like the other admin commands.
 //
 //	quartzdb usage [--tenant NAME] [--since 24h | --since 2026-11-01T00:00:00Z]
-
-// parseSince reads --since: a duration back from now, or an RFC 3339 time.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		if d < 0 {
-			return time.Time{}, fmt.Errorf("--since %s: a duration back from now must be positive", s)
-		}
-		return now.Add(-d), nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("--since %q: want a duration (24h) or an RFC 3339 time", s)
-	}
-	return t, nil
-}
 
 // usageCmd prints per-minute usage, one tenant after another, with a
 // total line per tenant.
@@ -46,9 +33,9 @@ func usageCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(pos) > 0 {
 		return errors.New("usage: quartzdb usage [--tenant NAME] [--since 24h|RFC3339]")
 	}
-	since, err := parseSince(*sinceFlag, time.Now())
+	since, err := server.ParseSince(*sinceFlag, time.Now())
 	if err != nil {
-		return err
+		return fmt.Errorf("--since: %w", err)
 	}
 	conn, err := af.connect(ctx)
 	if err != nil {

@@ -113,6 +113,9 @@ func lookupVirtual(rv *pg_query.RangeVar) *virtualTable {
 	if rv.Schemaname == "quartz" {
 		return quartzViews[rv.Relname]
 	}
+	if rv.Schemaname == "information_schema" {
+		return infoSchemaViews[rv.Relname]
+	}
 	if rv.Schemaname != "" && rv.Schemaname != "pg_catalog" {
 		return nil
 	}

@@ -31,6 +31,17 @@ type builder struct {
 	// lateral is the scope of the FROM items left of the one being
 	// planned, which a LATERAL subquery may read.
 	lateral *scope
+	// srfs collects set-returning calls while a select list is built;
+	// nil where they are not allowed. srfBan names the construct (CASE,
+	// COALESCE) that refuses them inside a select list, srfNested marks
+	// an SRF's own arguments, and exprKind names the clause being built
+	// for the error elsewhere.
+	srfs      *srfContext
+	srfBan    string
+	srfNested bool
+	exprKind  string
+	// ctes are the WITH queries visible to the statement being planned.
+	ctes *cteScope
 }
 
 // outerScope is an enclosing query's scope and the cell through which a
@@ -203,7 +214,8 @@ func (b *builder) expr(n *pg_query.Node, sc *scope) (sql.Expr, error) {
 	case *pg_query.Node_CaseExpr:
 		return b.caseExpr(v.CaseExpr, sc)
 	case *pg_query.Node_CoalesceExpr:
-		args, err := b.exprs(v.CoalesceExpr.Args, sc)
+		cb := b.banSRF("COALESCE")
+		args, err := cb.exprs(v.CoalesceExpr.Args, sc)
 		if err != nil {
 			return nil, err
 		}
@@ -484,6 +496,19 @@ func (b *builder) aExpr(a *pg_query.A_Expr, sc *scope) (sql.Expr, error) {
 		negate := strings.HasPrefix(op, "!")
 		e, err := sql.NewLike(l, pat, esc, a.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE, negate)
 		return e, b.errAt(err, a.Location)
+	case pg_query.A_Expr_Kind_AEXPR_SIMILAR:
+		// The parser wraps the pattern in similar_to_escape() and names
+		// the regex operator (~ or !~) to apply.
+		l, err := b.expr(a.Lexpr, sc)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.expr(a.Rexpr, sc)
+		if err != nil {
+			return nil, err
+		}
+		e, err := sql.NewBinaryOp(op, l, r)
+		return e, b.errAt(err, a.Location)
 	case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN,
 		pg_query.A_Expr_Kind_AEXPR_BETWEEN_SYM, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
 		return b.between(a, sc)
@@ -564,7 +589,20 @@ func (b *builder) between(a *pg_query.A_Expr, sc *scope) (sql.Expr, error) {
 	return e, nil
 }
 
+// banSRF returns a builder for the arguments of a construct that refuses
+// set-returning functions (PostgreSQL evaluates them before CASE could
+// skip them, so it rejects them there).
+func (b *builder) banSRF(construct string) *builder {
+	if b.srfs == nil {
+		return b
+	}
+	cb := *b
+	cb.srfBan = construct
+	return &cb
+}
+
 func (b *builder) caseExpr(c *pg_query.CaseExpr, sc *scope) (sql.Expr, error) {
+	b = b.banSRF("CASE")
 	var operand sql.Expr
 	var err error
 	if c.Arg != nil {
@@ -634,6 +672,9 @@ func (b *builder) funcCall(fc *pg_query.FuncCall, sc *scope) (sql.Expr, error) {
 	}
 	if len(names) > 1 && names[0] != "pg_catalog" {
 		return nil, sql.Errorf(sql.CodeUndefinedFunction, "function %s does not exist", strings.Join(names, ".")).WithPosition(b.pos(fc.Location))
+	}
+	if fc.Over == nil && isSRF(names) {
+		return b.srfCall(fc, sc)
 	}
 	if fc.Over != nil {
 		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "window functions are not supported yet").WithPosition(b.pos(fc.Location))

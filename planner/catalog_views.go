@@ -62,34 +62,8 @@ func init() {
 		}
 		return rows, nil
 	})
-	defineVirtual("pg_type", []colInfo{
-		col("oid", typeOid), col("typname", typeName), col("typnamespace", typeOid), col("typowner", typeOid),
-		col("typlen", typeInt2), col("typbyval", typeBool), col("typtype", typeChar), col("typcategory", typeChar),
-		col("typispreferred", typeBool), col("typisdefined", typeBool), col("typdelim", typeChar), col("typrelid", typeOid),
-		col("typelem", typeOid), col("typarray", typeOid), col("typnotnull", typeBool), col("typbasetype", typeOid),
-		col("typtypmod", typeInt4), col("typndims", typeInt4), col("typcollation", typeOid),
-	}, func(x *execCtx) ([][]sql.Datum, error) {
-		var rows [][]sql.Datum
-		for _, ti := range sql.AllTypes() {
-			typtype := "b"
-			if ti.Category == 'P' {
-				typtype = "p"
-			}
-			byval := ti.Len > 0 && ti.Len <= 8
-			var collation int64
-			if ti.Category == 'S' {
-				collation = 100 // "default"
-			}
-			rows = append(rows, []sql.Datum{
-				int64(ti.OID), ti.Name, int64(oidPgCatalogNamespace), int64(oidBootstrapSuperuser),
-				int64(ti.Len), byval, typtype, string(rune(ti.Category)),
-				ti.Preferred, true, ",", int64(0),
-				int64(ti.ElemOID), int64(ti.ArrayOID), false, int64(0),
-				int64(-1), int64(0), collation,
-			})
-		}
-		return rows, nil
-	})
+	// pg_type's rows and columns are in catalog_global_funcs.go.
+	defineVirtual("pg_type", pgTypeColumns(), pgTypeRows)
 }
 
 // virtualNode reads a pg_catalog relation.
@@ -177,8 +151,9 @@ func init() {
 	defineVirtual("pg_database", []colInfo{
 		col("oid", typeOid), col("datname", typeName), col("datdba", typeOid), col("encoding", typeInt4),
 		col("datlocprovider", typeChar), col("datistemplate", typeBool), col("datallowconn", typeBool),
-		col("datconnlimit", typeInt4), col("dattablespace", typeOid), col("datcollate", typeText),
-		col("datctype", typeText), col("daticulocale", typeText), col("datcollversion", typeText),
+		col("datconnlimit", typeInt4), col("datfrozenxid", typeInt8), col("datminmxid", typeInt8),
+		col("dattablespace", typeOid), col("datcollate", typeText), col("datctype", typeText),
+		col("daticulocale", typeText), col("datcollversion", typeText), col("datacl", typeTextArr),
 	}, func(x *execCtx) ([][]sql.Datum, error) {
 		dbs, err := x.txn.ListDatabases(x.ctx)
 		if err != nil {
@@ -186,12 +161,14 @@ func init() {
 		}
 		var rows [][]sql.Datum
 		for _, d := range dbs {
-			if x.s.opts.Tenant != "" && d.Name != x.s.opts.Tenant && d.Name != x.s.db.Name {
+			if x.s.opts.Tenant != "" && d.ID != x.s.db.ID {
 				continue
 			}
+			// Encoding 6 is UTF8; collation C with a UTF-8 ctype, as the
+			// reference PostgreSQL cluster is set up.
 			rows = append(rows, []sql.Datum{
 				int64(d.ID), d.Name, int64(oidBootstrapSuperuser), int64(6), "c", false, true,
-				int64(-1), int64(1663), "C", "C", nil, nil,
+				int64(-1), int64(716), int64(1), int64(1663), "C", "C.UTF-8", nil, nil, nil,
 			})
 		}
 		return rows, nil

@@ -42,6 +42,11 @@ func joinOf(left, right node, kind joinKind, on sql.Expr, cols []colInfo) node {
 func (b *builder) planFromItem(it *pg_query.Node) (node, *scope, error) {
 	switch v := it.Node.(type) {
 	case *pg_query.Node_RangeVar:
+		if v.RangeVar.Schemaname == "" && v.RangeVar.Catalogname == "" {
+			if it := b.ctes.find(v.RangeVar.Relname); it != nil {
+				return b.planCTERef(it, v.RangeVar)
+			}
+		}
 		if vt := lookupVirtual(v.RangeVar); vt != nil {
 			alias := v.RangeVar.Relname
 			if v.RangeVar.Alias != nil {
@@ -158,7 +163,12 @@ func (b *builder) lookupTable(rv *pg_query.RangeVar) (*storage.TableDesc, error)
 		if rv.Schemaname != "" {
 			name = rv.Schemaname + "." + rv.Relname
 		}
-		return nil, sql.Errorf(sql.CodeUndefinedTable, "relation \"%s\" does not exist", name).WithPosition(b.pos(rv.Location))
+		e := sql.Errorf(sql.CodeUndefinedTable, "relation \"%s\" does not exist", name).WithPosition(b.pos(rv.Location))
+		if rv.Schemaname == "" && b.futureCTE(rv.Relname) {
+			e = e.WithDetail("There is a WITH item named \"%s\", but it cannot be referenced from this part of the query.", rv.Relname).
+				WithHint("Use WITH RECURSIVE, or re-order the WITH items to remove forward references.")
+		}
+		return nil, e
 	}
 	return t, nil
 }

@@ -7,77 +7,60 @@ import (
 	"github.com/quartzdb/quartzdb/sql"
 )
 
-// funcScanNode is a set-returning function in FROM: generate_series over
-// integers, or unnest over an array.
+// funcScanNode is a function in FROM: a set-returning function (srf.go)
+// or a scalar function, which yields one row. WITH ORDINALITY appends the
+// row number as a bigint.
 type funcScanNode struct {
-	name string
-	args []sql.Expr
-	cols []colInfo
+	srf        *srfFunc
+	scalar     sql.Expr
+	ordinality bool
+	cols       []colInfo
 }
 
 func (n *funcScanNode) columns() []colInfo { return n.cols }
 
 func (n *funcScanNode) open(x *execCtx) (rowIter, error) {
-	vals := make([]sql.Datum, len(n.args))
-	for i, a := range n.args {
-		v, err := a.Eval(x.ec, nil)
+	if n.scalar != nil {
+		v, err := n.scalar.Eval(x.ec, nil)
 		if err != nil {
 			return nil, err
 		}
-		vals[i] = v
+		row := []sql.Datum{v}
+		if n.ordinality {
+			row = append(row, int64(1))
+		}
+		return &sliceIter{rows: [][]sql.Datum{row}}, nil
 	}
-	for _, v := range vals {
-		if v == nil {
-			return &sliceIter{}, nil
-		}
+	it, err := n.srf.open(x, nil)
+	if err != nil {
+		return nil, err
 	}
-	switch n.name {
-	case "unnest":
-		arr := vals[0].(*sql.Array)
-		rows := make([][]sql.Datum, len(arr.Elems))
-		for i, e := range arr.Elems {
-			rows[i] = []sql.Datum{e}
-		}
-		return &sliceIter{rows: rows}, nil
-	default: // generate_series
-		start, stop, step := vals[0].(int64), vals[1].(int64), int64(1)
-		if len(vals) == 3 {
-			step = vals[2].(int64)
-		}
-		if step == 0 {
-			return nil, sql.Errorf(sql.CodeInvalidParameterValue, "step size cannot equal zero")
-		}
-		return &seriesIter{cur: start, stop: stop, step: step}, nil
-	}
+	return &funcScanIter{it: it, ordinality: n.ordinality}, nil
 }
 
-type seriesIter struct {
-	cur, stop, step int64
-	done            bool
-	n               int
+type funcScanIter struct {
+	it         srfIter
+	ordinality bool
+	n          int64
 }
 
-func (s *seriesIter) next(x *execCtx) ([]sql.Datum, error) {
-	if s.done || (s.step > 0 && s.cur > s.stop) || (s.step < 0 && s.cur < s.stop) {
-		return nil, nil
+func (f *funcScanIter) next(x *execCtx) ([]sql.Datum, error) {
+	v, ok, err := f.it.nextVal(x)
+	if err != nil || !ok {
+		return nil, err
 	}
-	if s.n++; s.n%4096 == 0 {
-		if err := checkCancel(x); err != nil {
-			return nil, err
-		}
+	f.n++
+	if f.ordinality {
+		return []sql.Datum{v, f.n}, nil
 	}
-	v := s.cur
-	next := s.cur + s.step
-	if (s.step > 0 && next < s.cur) || (s.step < 0 && next > s.cur) {
-		s.done = true // overflow: the series ends here
-	}
-	s.cur = next
 	return []sql.Datum{v}, nil
 }
-func (s *seriesIter) close() {}
+func (f *funcScanIter) close() {}
 
+// planRangeFunction plans a function in FROM. Its arguments may read the
+// FROM items to its left (a function in FROM is implicitly LATERAL).
 func (b *builder) planRangeFunction(rf *pg_query.RangeFunction) (node, *scope, error) {
-	if rf.Lateral || rf.Ordinality || len(rf.Functions) != 1 {
+	if rf.IsRowsfrom || len(rf.Functions) != 1 || len(rf.Coldeflist) > 0 {
 		return nil, nil, sql.Errorf(sql.CodeFeatureNotSupported, "this form of function in FROM is not supported yet")
 	}
 	items := rf.Functions[0].GetList().GetItems()
@@ -87,52 +70,67 @@ func (b *builder) planRangeFunction(rf *pg_query.RangeFunction) (node, *scope, e
 	}
 	names := stringsOf(fc.Funcname)
 	name := strings.ToLower(names[len(names)-1])
-	args, err := b.exprs(fc.Args, &scope{})
-	if err != nil {
-		return nil, nil, err
+
+	fb := *b
+	fb.agg, fb.srfs, fb.srfBan, fb.srfNested = nil, nil, "", false
+	fb.exprKind = "functions in FROM"
+	var cell *rowCell
+	var outer *outerScope
+	if b.lateral != nil {
+		cell = &rowCell{}
+		outer = &outerScope{sc: b.lateral, cell: cell}
+		fb.outer = append(append([]*outerScope(nil), b.outer...), outer)
 	}
-	n := &funcScanNode{name: name, args: args}
+	n := &funcScanNode{ordinality: rf.Ordinality}
 	var t sql.Type
-	switch {
-	case name == "generate_series" && (len(args) == 2 || len(args) == 3):
-		t = sql.TypeInt4
-		for _, a := range args {
-			if a.Type().OID == sql.OIDInt8 {
-				t = sql.TypeInt8
-			}
+	if isSRF(names) {
+		f, err := fb.buildSRF(fc, &scope{})
+		if err != nil {
+			return nil, nil, err
 		}
-		for i := range args {
-			if args[i], err = castTo(args[i], sql.TypeInt8); err != nil {
-				return nil, nil, b.errAt(err, fc.Location)
-			}
+		n.srf, t = f, f.typ
+	} else {
+		e, err := fb.expr(items[0], &scope{})
+		if err != nil {
+			return nil, nil, err
 		}
-	case name == "unnest" && len(args) == 1:
-		elem, ok := sql.ElemOf(args[0].Type().OID)
-		if !ok {
-			return nil, nil, sql.Errorf(sql.CodeUndefinedFunction, "function unnest(%s) does not exist", sql.FormatType(args[0].Type())).WithPosition(b.pos(fc.Location))
+		n.scalar, t = e, e.Type()
+	}
+	for i, o := range fb.outer[:len(b.outer)] {
+		if o.used {
+			b.outer[i].used = true
 		}
-		t = sql.Type{OID: elem, Typmod: -1}
-	default:
-		return nil, nil, sql.Errorf(sql.CodeFeatureNotSupported, "function %s in FROM is not supported yet", name).WithPosition(b.pos(fc.Location))
 	}
 	alias, colName := name, name
 	if rf.Alias != nil {
 		alias = rf.Alias.Aliasname
 		colName = alias
-		if len(rf.Alias.Colnames) > 0 {
-			colName = stringsOf(rf.Alias.Colnames)[0]
-		}
+	}
+	var colNames []string
+	if rf.Alias != nil {
+		colNames = stringsOf(rf.Alias.Colnames)
+	}
+	width := 1
+	if rf.Ordinality {
+		width = 2
+	}
+	if len(colNames) > width {
+		return nil, nil, sql.Errorf(sql.CodeSyntaxError, "too many column aliases specified for function %s", name)
+	}
+	if len(colNames) > 0 {
+		colName = colNames[0]
 	}
 	n.cols = []colInfo{{table: alias, name: colName, typ: t}}
-	var out node = n
-	if t.OID == sql.OIDInt4 {
-		// The series runs in int8; present it as int4 like PostgreSQL.
-		cast, err := sql.NewCast(&sql.ColRef{Index: 0, Typ: sql.TypeInt8}, sql.TypeInt4, false)
-		if err != nil {
-			return nil, nil, err
+	if rf.Ordinality {
+		ordName := "ordinality"
+		if len(colNames) > 1 {
+			ordName = colNames[1]
 		}
-		inner := &funcScanNode{name: name, args: args, cols: []colInfo{{table: alias, name: colName, typ: sql.TypeInt8}}}
-		out = &projectNode{in: inner, exprs: []sql.Expr{cast}, cols: n.cols}
+		n.cols = append(n.cols, colInfo{table: alias, name: ordName, typ: sql.TypeInt8})
 	}
-	return out, &scope{cols: n.cols}, nil
+	sc := &scope{cols: n.cols}
+	if outer != nil && outer.used {
+		return &lateralNode{in: n, cols: n.cols, cell: cell}, sc, nil
+	}
+	return n, sc, nil
 }

@@ -9,6 +9,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/quartzdb/quartzdb/sql"
 	"github.com/quartzdb/quartzdb/storage"
+	"google.golang.org/protobuf/proto"
 )
 
 // plan is a statement ready to run: its shape, and how to run it.
@@ -206,11 +207,47 @@ func (b *builder) planStatement(n *pg_query.Node) (*plan, error) {
 	case *pg_query.Node_SelectStmt:
 		return b.planSelectStatement(v.SelectStmt)
 	case *pg_query.Node_InsertStmt:
+		if w := v.InsertStmt.WithClause; w != nil {
+			restore, err := b.pushWith(w)
+			defer restore()
+			if err != nil {
+				return nil, err
+			}
+			stmt := proto.Clone(v.InsertStmt).(*pg_query.InsertStmt)
+			stmt.WithClause = nil
+			return b.planInsert(stmt)
+		}
 		return b.planInsert(v.InsertStmt)
 	case *pg_query.Node_UpdateStmt:
+		if w := v.UpdateStmt.WithClause; w != nil {
+			restore, err := b.pushWith(w)
+			defer restore()
+			if err != nil {
+				return nil, err
+			}
+			stmt := proto.Clone(v.UpdateStmt).(*pg_query.UpdateStmt)
+			stmt.WithClause = nil
+			return b.planUpdate(stmt)
+		}
 		return b.planUpdate(v.UpdateStmt)
 	case *pg_query.Node_DeleteStmt:
+		if w := v.DeleteStmt.WithClause; w != nil {
+			restore, err := b.pushWith(w)
+			defer restore()
+			if err != nil {
+				return nil, err
+			}
+			stmt := proto.Clone(v.DeleteStmt).(*pg_query.DeleteStmt)
+			stmt.WithClause = nil
+			return b.planDelete(stmt)
+		}
 		return b.planDelete(v.DeleteStmt)
+	case *pg_query.Node_PrepareStmt:
+		return b.planPrepareSQL(v.PrepareStmt)
+	case *pg_query.Node_ExecuteStmt:
+		return b.planExecuteSQL(v.ExecuteStmt)
+	case *pg_query.Node_DeallocateStmt:
+		return b.planDeallocateSQL(v.DeallocateStmt)
 	case *pg_query.Node_CreateExtensionStmt:
 		return b.planCreateExtension(v.CreateExtensionStmt)
 	case *pg_query.Node_CopyStmt:
@@ -245,31 +282,13 @@ func (b *builder) planStatement(n *pg_query.Node) (*plan, error) {
 	case *pg_query.Node_CreateSchemaStmt:
 		return b.planCreateSchema(v.CreateSchemaStmt)
 	case *pg_query.Node_DiscardStmt:
-		return b.utility("DISCARD ALL", func(x *execCtx) error {
-			x.s.settings = newSessionSettings()
-			x.s.applyFormatSettings()
-			return nil
-		}), nil
+		return b.planDiscard(v.DiscardStmt)
 	case *pg_query.Node_ListenStmt, *pg_query.Node_UnlistenStmt, *pg_query.Node_NotifyStmt:
-		tag := map[string]string{"ListenStmt": "LISTEN", "UnlistenStmt": "UNLISTEN", "NotifyStmt": "NOTIFY"}
-		name := nodeName(n)
-		for k, t := range tag {
-			if name == k || name == lowerFirst(k) {
-				return b.utility(t, nil), nil
-			}
-		}
-		return b.utility("LISTEN", nil), nil
+		return b.planListen(n)
 	case *pg_query.Node_ExplainStmt:
 		return b.planExplain(v.ExplainStmt)
 	}
 	return nil, sql.Errorf(sql.CodeFeatureNotSupported, "statement %s is not supported yet", nodeName(n))
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return string(s[0]+32) + s[1:]
 }
 
 // utility is a plan with no result rows that runs fn and reports tag.
@@ -433,7 +452,7 @@ func (f *execSessionFuncs) CallSessionFunc(ec *sql.EvalContext, name string, arg
 		if args[1] != nil {
 			val = args[1].(string)
 		}
-		if err := s.setSetting(args[0].(string), val); err != nil {
+		if err := s.setConfig(args[0].(string), val, len(args) > 2 && args[2] == true); err != nil {
 			return nil, true, err
 		}
 		v, _ := s.showValue(args[0].(string))

@@ -11,8 +11,16 @@ import (
 // planQuery plans any SELECT (plain, VALUES or set operation). The
 // returned node's columns are the query's output columns.
 func (b *builder) planQuery(sel *pg_query.SelectStmt) (node, error) {
+	// A nested query collects its own set-returning calls.
+	savedSRFs, savedBan, savedNested := b.srfs, b.srfBan, b.srfNested
+	b.srfs, b.srfBan, b.srfNested = nil, "", false
+	defer func() { b.srfs, b.srfBan, b.srfNested = savedSRFs, savedBan, savedNested }()
 	if sel.WithClause != nil {
-		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "WITH queries are not supported yet").WithPosition(b.pos(sel.WithClause.Location))
+		restore, err := b.pushWith(sel.WithClause)
+		if err != nil {
+			return nil, err
+		}
+		defer restore()
 	}
 	if sel.LockingClause != nil {
 		// FOR UPDATE/SHARE: rows are read under the statement snapshot;
@@ -384,7 +392,11 @@ func (b *builder) planSimpleSelect(sel *pg_query.SelectStmt) (node, error) {
 		defer func() { b.agg = nil }()
 	}
 
-	// Target list.
+	// Target list (and ORDER BY below): the only place for set-returning
+	// functions.
+	srfs := &srfContext{grouped: ac != nil, cell: &srfCell{}}
+	b.srfs = srfs
+	defer func() { b.srfs = nil }()
 	var exprs []sql.Expr
 	var cols []colInfo
 	for _, t := range sel.TargetList {
@@ -454,9 +466,11 @@ func (b *builder) planSimpleSelect(sel *pg_query.SelectStmt) (node, error) {
 	var having sql.Expr
 	if sel.HavingClause != nil {
 		var err error
+		b.srfs = nil
 		if having, err = b.predicate(sel.HavingClause, inputScope, "HAVING"); err != nil {
 			return nil, err
 		}
+		b.srfs = srfs
 	}
 
 	// ORDER BY: output columns by alias/ordinal, else expressions over the
@@ -515,7 +529,12 @@ func (b *builder) planSimpleSelect(sel *pg_query.SelectStmt) (node, error) {
 			n = &filterNode{in: n, pred: having}
 		}
 	}
-	n = &projectNode{in: n, exprs: exprs, cols: cols}
+	b.srfs = nil
+	if len(srfs.calls) > 0 {
+		n = &srfProjectNode{in: n, exprs: exprs, cols: cols, srfs: srfs}
+	} else {
+		n = &projectNode{in: n, exprs: exprs, cols: cols}
+	}
 
 	if sel.DistinctClause != nil {
 		dn := &distinctNode{in: n}
@@ -588,7 +607,12 @@ func sortLocation(sb *pg_query.SortBy) int32 {
 
 // predicate builds a boolean condition (WHERE, HAVING, ON).
 func (b *builder) predicate(n *pg_query.Node, sc *scope, clause string) (sql.Expr, error) {
-	e, err := b.expr(n, sc)
+	pb := *b
+	pb.srfs, pb.exprKind = nil, clause
+	if clause == "JOIN/ON" {
+		pb.exprKind = "JOIN conditions"
+	}
+	e, err := pb.expr(n, sc)
 	if err != nil {
 		return nil, err
 	}

@@ -13,9 +13,7 @@ import (
 func (s *Session) searchPath() []string {
 	v, _ := s.settings.get("search_path")
 	var out []string
-	for _, p := range strings.Split(v, ",") {
-		p = strings.TrimSpace(p)
-		p = strings.Trim(p, `"`)
+	for _, p := range parseSearchPath(v) {
 		if p == "" || p == "$user" {
 			continue
 		}
@@ -24,8 +22,28 @@ func (s *Session) searchPath() []string {
 	return out
 }
 
+// settleSettings ends the settings of a transaction block that finished
+// without COMMIT or ROLLBACK passing through planTransaction (the
+// connection closed, say): its values stay, as after a commit.
+func (s *Session) settleSettings() {
+	if s.settings.txn != nil && s.settings.txnGen != s.txnGen {
+		s.settings.endTxn(true)
+		s.applyFormatSettings()
+	}
+	s.settings.startup = false
+}
+
+// endTxnSettings applies a transaction block's end to the settings.
+func (s *Session) endTxnSettings(commit bool) {
+	if s.settings.txn != nil {
+		s.settings.endTxn(commit)
+		s.applyFormatSettings()
+	}
+}
+
 // showValue returns a parameter's value as SHOW prints it.
 func (s *Session) showValue(name string) (string, bool) {
+	s.settleSettings()
 	switch strings.ToLower(name) {
 	case "transaction_isolation":
 		if s.txn != nil {
@@ -34,6 +52,9 @@ func (s *Session) showValue(name string) (string, bool) {
 		v, _ := s.settings.get("default_transaction_isolation")
 		return v, true
 	case "transaction_read_only":
+		if s.txn == nil {
+			return s.settings.get("default_transaction_read_only")
+		}
 		if s.txnReadOnly {
 			return "on", true
 		}
@@ -42,46 +63,114 @@ func (s *Session) showValue(name string) (string, bool) {
 	return s.settings.get(name)
 }
 
-// setSetting changes a parameter and refreshes the derived settings.
+// setSetting changes a parameter for the session (SET, set_config with
+// is_local false).
 func (s *Session) setSetting(name, value string) error {
+	return s.setConfig(name, value, false)
+}
+
+// setConfig changes a parameter as SET [LOCAL] does: inside a transaction
+// block the change is undone at rollback, and a local one at commit too.
+// A local change outside a block lasts only for its statement, so it is
+// dropped.
+func (s *Session) setConfig(name, value string, local bool) error {
+	s.settleSettings()
 	switch strings.ToLower(name) {
 	case "transaction_isolation":
-		return s.setTxnIsolation(value)
+		return s.setTxnIsolation(value, false)
 	case "transaction_read_only":
-		b, err := checkBool(value)
-		if err != nil {
-			return sql.Errorf(sql.CodeInvalidParameterValue, "parameter \"transaction_read_only\" requires a Boolean value")
+		b, verr := checkBool(value)
+		if verr != nil {
+			return sql.Errorf(sql.CodeInvalidParameterValue, "parameter \"%s\" requires a Boolean value", name)
 		}
-		s.txnReadOnly = b == "on"
-		return nil
+		return s.setTxnReadOnly(b == "on", false)
 	}
-	if err := s.settings.set(name, value); err != nil {
+	if local && !s.explicit {
+		_, _, err := s.settings.validate(name, value)
+		return err
+	}
+	if err := s.settings.setScoped(name, value, local, s.explicit, s.txnGen); err != nil {
 		return err
 	}
 	s.applyFormatSettings()
 	return nil
 }
 
-func (s *Session) setTxnIsolation(value string) error {
-	v, err := checkIsolation(value)
-	if err != nil {
-		return sql.Errorf(sql.CodeInvalidParameterValue, "invalid value for parameter \"transaction_isolation\": \"%s\"", value)
+// resetSetting is RESET name and SET name TO DEFAULT.
+func (s *Session) resetSetting(name string, local bool) error {
+	s.settleSettings()
+	switch strings.ToLower(name) {
+	case "transaction_isolation":
+		v, _ := s.settings.get("default_transaction_isolation")
+		return s.setTxnIsolation(v, false)
+	case "transaction_read_only":
+		v, _ := s.settings.get("default_transaction_read_only")
+		return s.setTxnReadOnly(v == "on", false)
 	}
-	if s.txn == nil {
-		s.notice("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks")
+	if local && !s.explicit {
+		if _, ok := settingsTable[strings.ToLower(name)]; ok {
+			return nil
+		}
+		if _, ok := s.settings.values[strings.ToLower(name)]; ok {
+			return nil
+		}
+		return checkCustomName(name)
+	}
+	if err := s.settings.reset(name, local, s.explicit, s.txnGen); err != nil {
+		return err
+	}
+	s.applyFormatSettings()
+	return nil
+}
+
+// resetAllSettings is RESET ALL (and part of DISCARD ALL).
+func (s *Session) resetAllSettings() {
+	s.settleSettings()
+	s.settings.resetAll(s.explicit, s.txnGen)
+	s.applyFormatSettings()
+}
+
+// setTxnIsolation sets the open transaction block's isolation level;
+// warn is SET TRANSACTION's warning outside a block.
+func (s *Session) setTxnIsolation(value string, warn bool) error {
+	v, verr := checkIsolation(value)
+	if verr != nil {
+		return sql.Errorf(sql.CodeInvalidParameterValue, "invalid value for parameter \"transaction_isolation\": \"%s\"", value).WithHint("%s", verr.hint)
+	}
+	if !s.explicit || s.txn == nil {
+		if warn {
+			s.notice("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks")
+		}
 		return nil
 	}
-	if s.snapshotTaken && isoFromSetting(v) != s.txnIso {
+	iso := isoFromSetting(v)
+	if iso == s.txnIso {
+		return nil
+	}
+	if s.snapshotTaken {
 		return sql.Errorf(sql.CodeActiveSQLTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query")
 	}
-	if iso := isoFromSetting(v); iso != s.txnIso {
-		// No statement has run yet, so the transaction can simply be
-		// restarted at the requested level.
-		old := s.txn
-		s.txn = s.eng.store.Begin(iso)
-		s.txnIso = iso
-		old.Rollback()
+	// No statement has run yet, so the transaction can simply be
+	// restarted at the requested level.
+	old := s.txn
+	s.txn = s.eng.store.Begin(iso)
+	s.txnIso = iso
+	old.Rollback()
+	return nil
+}
+
+// setTxnReadOnly is SET TRANSACTION READ ONLY / READ WRITE.
+func (s *Session) setTxnReadOnly(ro, warn bool) error {
+	if !s.explicit || s.txn == nil {
+		if warn {
+			s.notice("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks")
+		}
+		return nil
 	}
+	if !ro && s.txnReadOnly && s.snapshotTaken {
+		return sql.Errorf(sql.CodeActiveSQLTransaction, "transaction read-write mode must be set before any query")
+	}
+	s.txnReadOnly = ro
 	return nil
 }
 
@@ -111,11 +200,14 @@ func (b *builder) planTransaction(ts *pg_query.TransactionStmt) (*plan, error) {
 			}
 			if s.aborted {
 				s.rollback()
+				s.endTxnSettings(false)
 				return &listCursor{tag: "ROLLBACK"}, nil
 			}
 			if err := s.commit(x.ctx); err != nil {
+				s.endTxnSettings(false)
 				return nil, err
 			}
+			s.endTxnSettings(true)
 			return &listCursor{tag: "COMMIT"}, nil
 		}
 	case pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK:
@@ -125,6 +217,7 @@ func (b *builder) planTransaction(ts *pg_query.TransactionStmt) (*plan, error) {
 				s.notice("WARNING", "25P01", "there is no transaction in progress")
 			}
 			s.rollback()
+			s.endTxnSettings(false)
 			return &listCursor{tag: "ROLLBACK"}, nil
 		}
 	default:
@@ -143,11 +236,13 @@ func applyTxnOptions(s *Session, opts []*pg_query.Node) error {
 		val := constString(de.Arg)
 		switch de.Defname {
 		case "transaction_isolation":
-			if err := s.setTxnIsolation(val); err != nil {
+			if err := s.setTxnIsolation(val, false); err != nil {
 				return err
 			}
 		case "transaction_read_only":
-			s.txnReadOnly = val == "1" || val == "true" || val == "on"
+			if err := s.setTxnReadOnly(val == "1" || val == "true" || val == "on", false); err != nil {
+				return err
+			}
 		case "transaction_deferrable":
 		}
 	}
@@ -187,19 +282,17 @@ func constString(n *pg_query.Node) string {
 // the transaction's first query.
 func (b *builder) planSet(vs *pg_query.VariableSetStmt) (*plan, error) {
 	var p *plan
+	warnLocal := func(x *execCtx) {
+		if vs.IsLocal && !x.s.explicit {
+			x.s.notice("WARNING", "25P01", "SET LOCAL can only be used in transaction blocks")
+		}
+	}
 	switch vs.Kind {
 	case pg_query.VariableSetKind_VAR_SET_MULTI:
 		p = b.setMulti(vs)
 	case pg_query.VariableSetKind_VAR_RESET_ALL:
 		p = b.utility("RESET", func(x *execCtx) error {
-			for k, d := range settingsTable {
-				if !d.readOnly && x.s.settings.values[k] != d.def {
-					if err := x.s.settings.set(d.name, d.def); err != nil {
-						return err
-					}
-				}
-			}
-			x.s.applyFormatSettings()
+			x.s.resetAllSettings()
 			return nil
 		})
 	case pg_query.VariableSetKind_VAR_RESET, pg_query.VariableSetKind_VAR_SET_DEFAULT:
@@ -208,124 +301,120 @@ func (b *builder) planSet(vs *pg_query.VariableSetStmt) (*plan, error) {
 			tag = "RESET"
 		}
 		p = b.utility(tag, func(x *execCtx) error {
-			if err := x.s.settings.reset(vs.Name); err != nil {
-				return err
-			}
-			x.s.applyFormatSettings()
-			return nil
+			warnLocal(x)
+			return x.s.resetSetting(vs.Name, vs.IsLocal)
 		})
 	case pg_query.VariableSetKind_VAR_SET_CURRENT:
 		p = b.utility("SET", nil)
 	default:
-		name, value := vs.Name, setValueText(vs)
+		name := vs.Name
+		value, err := setValueText(vs)
+		if err != nil {
+			return nil, err
+		}
 		p = b.utility("SET", func(x *execCtx) error {
-			return x.s.setSetting(name, value)
+			warnLocal(x)
+			return x.s.setConfig(name, value, vs.IsLocal)
 		})
 	}
 	p.noSnapshot = true
 	return p, nil
 }
 
-// setValueText renders SET's value list as the setting's text.
-func setValueText(vs *pg_query.VariableSetStmt) string {
+// setValueText flattens SET's value list into the parameter's text as
+// PostgreSQL does: list parameters join their elements (search_path
+// quoting each as an identifier), others take exactly one, and SET TIME
+// ZONE INTERVAL '...' becomes "INTERVAL '...'".
+func setValueText(vs *pg_query.VariableSetStmt) (string, error) {
+	def := settingsTable[strings.ToLower(vs.Name)]
+	list := def != nil && (def.listQuote || def.name == "DateStyle")
+	if len(vs.Args) > 1 && !list {
+		return "", sql.Errorf(sql.CodeSyntaxError, "SET %s takes only one argument", vs.Name)
+	}
 	var parts []string
 	for _, a := range vs.Args {
 		if tc := a.GetTypeCast(); tc != nil {
-			// SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE
-			parts = append(parts, intervalZone(constString(tc.Arg)))
+			parts = append(parts, "INTERVAL '"+constString(tc.Arg)+"'")
 			continue
 		}
-		parts = append(parts, constString(a))
-	}
-	if strings.EqualFold(vs.Name, "timezone") && len(vs.Args) == 1 {
-		if c := vs.Args[0].GetAConst(); c != nil {
-			if iv, ok := c.Val.(*pg_query.A_Const_Ival); ok {
-				// SET TIME ZONE 5 means UTC+5 in ISO sign convention.
-				return fmt.Sprintf("%+03d:00", iv.Ival.Ival)
+		v := constString(a)
+		if def != nil && def.listQuote {
+			if c := a.GetAConst(); c != nil {
+				if _, isStr := c.Val.(*pg_query.A_Const_Sval); isStr {
+					v = sql.QuoteIdent(v)
+				}
 			}
 		}
+		parts = append(parts, v)
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, ", "), nil
 }
 
 // setMulti plans SET TRANSACTION ... and SET SESSION CHARACTERISTICS AS
 // TRANSACTION ...
 func (b *builder) setMulti(vs *pg_query.VariableSetStmt) *plan {
-	name := vs.Name
+	session := vs.Name == "SESSION CHARACTERISTICS"
 	return b.utility("SET", func(x *execCtx) error {
+		s := x.s
+		if vs.Name == "TRANSACTION" && !s.explicit {
+			s.notice("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks")
+			return nil
+		}
 		for _, o := range vs.Args {
 			de := o.GetDefElem()
 			if de == nil {
 				continue
 			}
 			val := constString(de.Arg)
+			onOff := "off"
+			if val == "1" || val == "true" {
+				onOff = "on"
+			}
+			var err error
 			switch {
-			case name == "TRANSACTION" && de.Defname == "transaction_isolation":
-				if err := x.s.setTxnIsolation(val); err != nil {
-					return err
-				}
-			case name == "TRANSACTION" && de.Defname == "transaction_read_only":
-				x.s.txnReadOnly = val == "1" || val == "true"
-			case name == "SESSION CHARACTERISTICS" && de.Defname == "transaction_isolation":
-				if err := x.s.settings.set("default_transaction_isolation", val); err != nil {
-					return err
-				}
-			case name == "SESSION CHARACTERISTICS" && de.Defname == "transaction_read_only":
-				v := "off"
-				if val == "1" || val == "true" {
-					v = "on"
-				}
-				if err := x.s.settings.set("default_transaction_read_only", v); err != nil {
-					return err
-				}
+			case session && de.Defname == "transaction_isolation":
+				err = s.setConfig("default_transaction_isolation", val, false)
+			case session:
+				err = s.setConfig("default_"+de.Defname, onOff, false)
+			case de.Defname == "transaction_isolation":
+				err = s.setTxnIsolation(val, false)
+			case de.Defname == "transaction_read_only":
+				err = s.setTxnReadOnly(onOff == "on", false)
+			}
+			if err != nil {
+				return err
 			}
 		}
 		return nil
 	})
 }
 
-// intervalZone turns '+05:30' into a fixed offset zone name.
-func intervalZone(v string) string {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return "UTC"
-	}
-	if v[0] != '+' && v[0] != '-' {
-		v = "+" + v
-	}
-	return v
-}
+// showAllColumns are SHOW ALL's columns, as in PostgreSQL.
+var showAllColumns = []ResultColumn{{Name: "name", Type: sql.TypeText}, {Name: "setting", Type: sql.TypeText}, {Name: "description", Type: sql.TypeText}}
 
 func (b *builder) planShow(vs *pg_query.VariableShowStmt) (*plan, error) {
 	name := vs.Name
 	if strings.EqualFold(name, "all") {
-		cols := []ResultColumn{{Name: "name", Type: sql.TypeText}, {Name: "setting", Type: sql.TypeText}, {Name: "description", Type: sql.TypeText}}
-		return &plan{columns: cols, allowedInAborted: true, run: func(x *execCtx) (Cursor, error) {
+		cols := showAllColumns
+		return &plan{columns: cols, allowedInAborted: true, noSnapshot: true, run: func(x *execCtx) (Cursor, error) {
 			var rows [][]sql.Datum
-			names := make([]string, 0, len(settingsTable))
-			for k := range settingsTable {
+			names := make([]string, 0, len(x.s.settings.values))
+			for k := range x.s.settings.values {
 				names = append(names, k)
 			}
 			sortStrings(names)
 			for _, k := range names {
 				v, _ := x.s.showValue(k)
-				rows = append(rows, []sql.Datum{settingsTable[k].name, v, ""})
+				n, desc := k, ""
+				if d, ok := settingsTable[k]; ok {
+					n, desc = d.name, d.desc
+				}
+				rows = append(rows, []sql.Datum{n, v, desc})
 			}
 			return &listCursor{cols: cols, rows: rows, tag: "SHOW"}, nil
 		}}, nil
 	}
-	colName := strings.ToLower(name)
-	switch colName {
-	case "transaction_isolation":
-		colName = "transaction_isolation"
-	case "timezone":
-		colName = "TimeZone"
-	case "datestyle":
-		colName = "DateStyle"
-	case "intervalstyle":
-		colName = "IntervalStyle"
-	}
-	cols := []ResultColumn{{Name: colName, Type: sql.TypeText}}
+	cols := []ResultColumn{{Name: canonicalName(name), Type: sql.TypeText}}
 	return &plan{columns: cols, noSnapshot: true, run: func(x *execCtx) (Cursor, error) {
 		v, ok := x.s.showValue(name)
 		if !ok {
@@ -333,6 +422,78 @@ func (b *builder) planShow(vs *pg_query.VariableShowStmt) (*plan, error) {
 		}
 		return &listCursor{cols: cols, rows: [][]sql.Datum{{v}}, tag: "SHOW"}, nil
 	}}, nil
+}
+
+// planDiscard plans DISCARD ALL | PLANS | SEQUENCES | TEMP.
+func (b *builder) planDiscard(ds *pg_query.DiscardStmt) (*plan, error) {
+	var p *plan
+	switch ds.Target {
+	case pg_query.DiscardMode_DISCARD_ALL:
+		p = b.utility("DISCARD ALL", func(x *execCtx) error {
+			if x.s.explicit {
+				return sql.Errorf(sql.CodeActiveSQLTransaction, "DISCARD ALL cannot run inside a transaction block")
+			}
+			// SET SESSION AUTHORIZATION DEFAULT and UNLISTEN * have
+			// nothing to do: the session has one user and keeps no listens.
+			x.s.resetAllSettings()
+			x.s.DeallocateAll()
+			x.s.txnReadOnly = false
+			return nil
+		})
+	case pg_query.DiscardMode_DISCARD_PLANS:
+		p = b.utility("DISCARD PLANS", nil)
+	case pg_query.DiscardMode_DISCARD_SEQUENCES:
+		p = b.utility("DISCARD SEQUENCES", nil)
+	default:
+		p = b.utility("DISCARD TEMP", nil)
+	}
+	p.noSnapshot = true
+	return p, nil
+}
+
+// maxNotifyPayload is PostgreSQL's NOTIFY payload limit in bytes.
+const maxNotifyPayload = 7999
+
+// planListen plans LISTEN, UNLISTEN and NOTIFY. They are accepted and
+// checked as PostgreSQL checks them; notifications are not delivered
+// (no session receives them).
+func (b *builder) planListen(n *pg_query.Node) (*plan, error) {
+	var p *plan
+	switch v := n.Node.(type) {
+	case *pg_query.Node_ListenStmt:
+		p = b.utility("LISTEN", nil)
+	case *pg_query.Node_UnlistenStmt:
+		p = b.utility("UNLISTEN", nil)
+	case *pg_query.Node_NotifyStmt:
+		payload := v.NotifyStmt.Payload
+		p = b.utility("NOTIFY", func(x *execCtx) error {
+			return checkNotify(v.NotifyStmt.Conditionname, payload)
+		})
+	default:
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "statement %s is not supported yet", nodeName(n))
+	}
+	p.noSnapshot = true
+	return p, nil
+}
+
+// checkNotify validates a NOTIFY channel and payload.
+func checkNotify(channel, payload string) error {
+	if channel == "" {
+		return sql.Errorf(sql.CodeInvalidParameterValue, "channel name cannot be empty")
+	}
+	if len(channel) >= 64 {
+		return sql.Errorf(sql.CodeInvalidParameterValue, "channel name too long")
+	}
+	if len(payload) > maxNotifyPayload {
+		return sql.Errorf(sql.CodeInvalidParameterValue, "payload string too long")
+	}
+	return nil
+}
+
+func init() {
+	defineCatalogFunc("pg_notify", sql.TypeVoid, func(x *execCtx, args []sql.Datum) (sql.Datum, error) {
+		return "", checkNotify(args[0].(string), args[1].(string))
+	}, []sql.Type{sql.TypeText, sql.TypeText})
 }
 
 func sortStrings(s []string) {

@@ -635,3 +635,54 @@ func CommonTypeIn(construct string, types []Type) (Type, error) {
 	}
 	return ptype, nil
 }
+
+// regIOFuncs names the session functions that read and print the reg*
+// types whose names live in the catalog, which this package cannot see:
+// the planner registers them.
+var regIOFuncs = map[uint32][2]string{
+	OIDRegclass:     {"regclassin", "regclassout"},
+	OIDRegnamespace: {"regnamespacein", "regnamespaceout"},
+}
+
+// regCast builds the casts of regclass and regnamespace that need the
+// catalog: a name (text, or an unknown literal that is not a number) in,
+// and the name out to a string type. ok is false for every other cast,
+// which NewCast builds as usual.
+func regCast(e Expr, to Type) (out Expr, ok bool, err error) {
+	from := e.Type()
+	if fns, isReg := regIOFuncs[to.OID]; isReg {
+		switch from.OID {
+		case OIDUnknown:
+			c, isConst := e.(*Const)
+			if !isConst {
+				return nil, false, nil
+			}
+			s, isStr := c.Value.(string)
+			if !isStr || strings.TrimSpace(s) == "" || isDigits(strings.TrimSpace(s)) {
+				return nil, false, nil
+			}
+			arg := Expr(&Const{Typ: TypeText, Value: s})
+			return NewSessionFunc(fns[0], []Expr{arg}, Type{to.OID, -1}), true, nil
+		case OIDText, OIDVarchar, OIDBpchar, OIDName:
+			arg, err := evCoerce(e, TypeText, true)
+			if err != nil {
+				return nil, true, err
+			}
+			return NewSessionFunc(fns[0], []Expr{arg}, Type{to.OID, -1}), true, nil
+		}
+		return nil, false, nil
+	}
+	if fns, isReg := regIOFuncs[from.OID]; isReg {
+		switch to.OID {
+		case OIDText, OIDVarchar, OIDBpchar, OIDName:
+			var out Expr = NewSessionFunc(fns[1], []Expr{e}, TypeText)
+			if to.OID != OIDText {
+				if out, err = evCoerce(out, to, true); err != nil {
+					return nil, true, err
+				}
+			}
+			return out, true, nil
+		}
+	}
+	return nil, false, nil
+}

@@ -237,3 +237,36 @@ func TestCommonTypeMatchesPostgres(t *testing.T) {
 		}
 	}
 }
+
+// Casts of names to regclass/regnamespace and back call the session's
+// catalog functions; numbers and other casts stay plain casts.
+func TestRegCastUsesSessionFunctions(t *testing.T) {
+	regclass := Type{OIDRegclass, -1}
+	for _, c := range []struct {
+		e    Expr
+		to   Type
+		want string // the String() of the built expression, "" for none
+	}{
+		{&Const{Typ: TypeUnknown, Value: "items"}, regclass, "regclassin(...)"},
+		{&Const{Typ: TypeText, Value: "items"}, regclass, "regclassin(...)"},
+		{&Const{Typ: TypeUnknown, Value: "nsp"}, Type{OIDRegnamespace, -1}, "regnamespacein(...)"},
+		{&Const{Typ: regclass, Value: int64(16385)}, TypeText, "regclassout(...)"},
+		{&Const{Typ: Type{OIDRegnamespace, -1}, Value: int64(2200)}, TypeText, "regnamespaceout(...)"},
+	} {
+		got, err := NewCast(c.e, c.to, true)
+		if err != nil {
+			t.Fatalf("cast %v to %v: %v", c.e, c.to, err)
+		}
+		if s := got.(interface{ String() string }).String(); s != c.want {
+			t.Errorf("cast %v to %v = %s, want %s", c.e, c.to, s, c.want)
+		}
+	}
+	// A number is an OID, read without the catalog.
+	got, err := NewCast(&Const{Typ: TypeUnknown, Value: "16385"}, regclass, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := got.(*Const); !ok || c.Value != int64(16385) {
+		t.Errorf("'16385'::regclass = %#v, want the constant 16385", got)
+	}
+}

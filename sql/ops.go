@@ -446,6 +446,9 @@ func NewNot(e Expr) (Expr, error) {
 // implicit otherwise. Untyped literals are parsed at plan time.
 // 42846 `cannot cast type integer to uuid` when no such cast exists.
 func NewCast(e Expr, to Type, explicit bool) (Expr, error) {
+	if out, ok, err := regCast(e, to); ok {
+		return out, err
+	}
 	from := e.Type()
 	if from.OID != OIDUnknown && from.OID != to.OID {
 		ok := CanCastImplicitly(from, to) || (explicit && CanCastExplicitly(from, to)) || (!explicit && CanCastAssignment(from, to))

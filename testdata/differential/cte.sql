@@ -1,0 +1,44 @@
+-- WITH queries: plain, referenced several times, recursive, in DML.
+CREATE TABLE nodes (id int PRIMARY KEY, parent int, name text);
+INSERT INTO nodes VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'a1'), (5, 4, 'a1x');
+WITH a AS (SELECT 1 AS x) SELECT * FROM a;
+WITH a AS (SELECT 1 AS x), b AS (SELECT x + 1 AS y FROM a) SELECT * FROM a, b;
+WITH a AS (SELECT id FROM nodes WHERE id < 3) SELECT a.id, b.id FROM a, a b ORDER BY 1, 2;
+WITH a(k, v) AS (SELECT id, name FROM nodes) SELECT v FROM a WHERE k = 3;
+WITH a AS (SELECT 1 AS x) SELECT (SELECT x FROM a) + 1 AS y;
+WITH a AS (SELECT 1 AS x) SELECT * FROM (WITH b AS (SELECT x * 10 AS z FROM a) SELECT * FROM b) s;
+WITH nodes AS (SELECT 42 AS id) SELECT id FROM nodes;
+SELECT count(*) FROM nodes WHERE id IN (WITH t AS (SELECT 2 AS v UNION ALL SELECT 3) SELECT v FROM t);
+-- recursive
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 5) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT (n % 3) + 1 FROM t) SELECT * FROM t ORDER BY n;
+WITH RECURSIVE sub AS (
+  SELECT id, name, 0 AS depth, name AS path FROM nodes WHERE parent IS NULL
+  UNION ALL
+  SELECT n.id, n.name, s.depth + 1, s.path || '/' || n.name FROM nodes n JOIN sub s ON n.parent = s.id
+) SELECT * FROM sub ORDER BY path;
+WITH RECURSIVE up(id, parent) AS (
+  SELECT id, parent FROM nodes WHERE id = 5
+  UNION ALL
+  SELECT n.id, n.parent FROM up u, nodes n WHERE n.id = u.parent
+) SELECT string_agg(id::text, ' <- ') FROM up;
+WITH RECURSIVE t AS (SELECT 1 AS n) SELECT * FROM t;
+WITH RECURSIVE a AS (SELECT 1 AS x), b AS (SELECT x + 1 AS y FROM a) SELECT * FROM b;
+-- errors
+WITH a AS (SELECT 1), a AS (SELECT 2) SELECT 1;
+WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a;
+SELECT * FROM missing_cte;
+WITH a(x, y) AS (SELECT 1) SELECT * FROM a;
+WITH RECURSIVE t AS (SELECT n FROM t) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT n FROM t UNION ALL SELECT 1) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT t.n + 1 FROM t, t u WHERE t.n < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM nodes WHERE id IN (SELECT n FROM t)) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n::bigint + 1 FROM t WHERE n < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1::bigint UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t;
+-- in INSERT, UPDATE and DELETE
+CREATE TABLE copy (id int, name text);
+WITH src AS (SELECT id, name FROM nodes WHERE id > 3) INSERT INTO copy SELECT * FROM src;
+INSERT INTO copy WITH s AS (SELECT 9 AS id, 'nine' AS name) SELECT * FROM s;
+WITH ids AS (SELECT 4 AS id) UPDATE copy SET name = upper(name) WHERE id IN (SELECT id FROM ids);
+WITH ids AS (SELECT 5 AS id) DELETE FROM copy WHERE id IN (SELECT id FROM ids);
+SELECT * FROM copy ORDER BY id;

@@ -69,11 +69,19 @@ func callCatalogFunc(x *execCtx, name string, args []sql.Datum) (sql.Datum, bool
 
 func init() {
 	// pg_get_userbyid names a role; every object here is owned by the
-	// bootstrap superuser, whose name is the session's user.
+	// bootstrap superuser, whose name is the session's user, or by one
+	// of PostgreSQL's predefined roles (public belongs to
+	// pg_database_owner).
 	defineCatalogFunc("pg_get_userbyid", sql.TypeName, func(x *execCtx, args []sql.Datum) (sql.Datum, error) {
-		if args[0].(int64) == oidBootstrapSuperuser {
+		oid := args[0].(int64)
+		if oid == oidBootstrapSuperuser {
 			return x.s.opts.User, nil
 		}
-		return fmt.Sprintf("unknown (OID=%d)", args[0].(int64)), nil
+		for _, r := range predefinedRoles {
+			if r.oid == oid {
+				return r.name, nil
+			}
+		}
+		return fmt.Sprintf("unknown (OID=%d)", oid), nil
 	}, []sql.Type{typeOid})
 }

@@ -208,25 +208,54 @@ func lookupProcName(x *execCtx, name string) (*procRow, error) {
 	return ps[0], nil
 }
 
-// BuiltinProcOID returns the pg_proc OID of the only built-in function
+// builtinProcOID returns the pg_proc OID of the only built-in function
 // called name, for ::regproc; ok is false when there is none or the name
-// is overloaded.
-func BuiltinProcOID(name string) (oid uint32, ok bool) {
+// is overloaded (n says how many there are).
+func builtinProcOID(name string) (oid int64, n int) {
 	ps := procsByName[name]
 	if len(ps) != 1 {
-		return 0, false
+		return 0, len(ps)
 	}
-	return uint32(ps[0].oid), true
+	return ps[0].oid, 1
 }
 
-// BuiltinProcName returns the name of built-in function oid, for
-// regproc's output.
-func BuiltinProcName(oid uint32) (string, bool) {
-	p, ok := procsByOID[int64(oid)]
-	if !ok {
-		return "", false
-	}
-	return p.name, true
+func init() {
+	// regproc names a function without its arguments: the input fails
+	// for an unknown or overloaded name, as PostgreSQL's regprocin does.
+	defineCatalogFunc("regprocin", sql.Type{OID: sql.OIDRegproc, Typmod: -1}, func(x *execCtx, args []sql.Datum) (sql.Datum, error) {
+		s := strings.TrimSpace(args[0].(string))
+		if s == "-" {
+			return int64(0), nil
+		}
+		if s != "" && s[0] >= '0' && s[0] <= '9' {
+			return sql.ParseText(sql.TypeOid, s, nil)
+		}
+		parts, err := parseQualifiedName(s)
+		if err != nil {
+			return nil, err
+		}
+		if len(parts) == 2 && parts[0] != "pg_catalog" || len(parts) > 2 {
+			return nil, sql.Errorf(sql.CodeUndefinedFunction, "function \"%s\" does not exist", s)
+		}
+		oid, n := builtinProcOID(parts[len(parts)-1])
+		switch {
+		case n == 0:
+			return nil, sql.Errorf(sql.CodeUndefinedFunction, "function \"%s\" does not exist", s)
+		case n > 1:
+			return nil, sql.Errorf(sql.CodeAmbiguousFunction, "more than one function named \"%s\"", s)
+		}
+		return oid, nil
+	}, []sql.Type{typeText})
+	defineCatalogFunc("regprocout", typeText, func(x *execCtx, args []sql.Datum) (sql.Datum, error) {
+		oid := args[0].(int64)
+		if oid == 0 {
+			return "-", nil
+		}
+		if p, ok := procsByOID[oid]; ok {
+			return p.name, nil
+		}
+		return strconv.FormatInt(oid, 10), nil
+	}, []sql.Type{typeOid})
 }
 
 // parseQualifiedName splits a name like `public."My Table"` as

@@ -146,3 +146,18 @@ func TestPgGetKeywordsRows(t *testing.T) {
 		t.Errorf("pg_proc: %q", got)
 	}
 }
+
+// TestRegproc checks ::regproc in and out as pgjdbc's type query uses it.
+func TestRegproc(t *testing.T) {
+	s := testSession(t)
+	for _, tc := range []struct{ q, want string }{
+		{"SELECT 'pg_catalog.array_in'::regproc::text, 'int4in'::regproc::oid = (SELECT oid FROM pg_proc WHERE proname = 'int4in')", "array_in|t\nSELECT 1"},
+		{"SELECT count(*) FROM pg_type WHERE typinput = 'pg_catalog.array_in'::regproc AND typname = '_int4'", "1\nSELECT 1"},
+		{"SELECT 'no_such_function'::regproc", "ERROR 42883"},
+		{"SELECT '-'::regproc::oid", "0\nSELECT 1"},
+	} {
+		if got := run(t, s, tc.q); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}

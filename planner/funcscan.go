@@ -70,6 +70,9 @@ func (b *builder) planRangeFunction(rf *pg_query.RangeFunction) (node, *scope, e
 	}
 	names := stringsOf(fc.Funcname)
 	name := strings.ToLower(names[len(names)-1])
+	if srf, ok := catalogSRFs[name]; ok && len(fc.Args) == 0 && !rf.Ordinality {
+		return planCatalogSRF(name, srf, rf)
+	}
 
 	fb := *b
 	fb.agg, fb.srfs, fb.srfBan, fb.srfNested = nil, nil, "", false
@@ -133,4 +136,27 @@ func (b *builder) planRangeFunction(rf *pg_query.RangeFunction) (node, *scope, e
 		return &lateralNode{in: n, cols: n.cols, cell: cell}, sc, nil
 	}
 	return n, sc, nil
+}
+
+// planCatalogSRF reads a set-returning catalog function without arguments
+// (pg_get_keywords()) in FROM, under its alias and column aliases.
+func planCatalogSRF(name string, srf *catalogSRF, rf *pg_query.RangeFunction) (node, *scope, error) {
+	alias := name
+	var colNames []string
+	if rf.Alias != nil {
+		alias = rf.Alias.Aliasname
+		colNames = stringsOf(rf.Alias.Colnames)
+	}
+	if len(colNames) > len(srf.cols) {
+		return nil, nil, sql.Errorf(sql.CodeSyntaxError, "too many column aliases specified for function %s", name)
+	}
+	cols := make([]colInfo, len(srf.cols))
+	for i, c := range srf.cols {
+		cols[i] = colInfo{table: alias, name: c.name, typ: c.typ}
+		if i < len(colNames) {
+			cols[i].name = colNames[i]
+		}
+	}
+	vt := &virtualTable{cols: cols, rows: func(x *execCtx) ([][]sql.Datum, error) { return srf.rows(x, nil) }}
+	return &virtualNode{vt: vt, cols: cols}, &scope{cols: cols}, nil
 }

@@ -642,6 +642,7 @@ func CommonTypeIn(construct string, types []Type) (Type, error) {
 var regIOFuncs = map[uint32][2]string{
 	OIDRegclass:     {"regclassin", "regclassout"},
 	OIDRegnamespace: {"regnamespacein", "regnamespaceout"},
+	OIDRegproc:      {"regprocin", "regprocout"},
 }
 
 // regCast builds the casts of regclass and regnamespace that need the

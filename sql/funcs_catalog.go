@@ -36,10 +36,8 @@ func evRegisterCatalogFuncs() {
 		return FormatType(Type{oid, int32(a[1].(int64))}), nil
 	}).nonStrict = true
 
-	// quote_ident is replaced here rather than in the string functions:
-	// it needs the keyword list below, and PostgreSQL quotes every
+	// quote_ident needs the keyword list below: PostgreSQL quotes every
 	// keyword that is not unreserved.
-	delete(evFuncs, "quote_ident")
 	evFn("quote_ident", []uint32{OIDText}, OIDText, func(_ *EvalContext, a []Datum) (Datum, error) {
 		return QuoteIdent(a[0].(string)), nil
 	})

@@ -116,22 +116,6 @@ func evStrpos(s, sub string) int64 {
 	return int64(utf8.RuneCountInString(s[:i]) + 1)
 }
 
-// evQuoteIdent is quote_ident: quotes unless the name is a lower-case
-// identifier (keywords are not checked).
-func evQuoteIdent(s string) string {
-	safe := s != ""
-	for i, r := range s {
-		if !(r >= 'a' && r <= 'z' || r == '_' || (i > 0 && (r >= '0' && r <= '9' || r == '$'))) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
-
 func evQuoteLiteral(s string) string {
 	q := "'" + strings.ReplaceAll(s, "'", "''") + "'"
 	if strings.Contains(s, `\`) {
@@ -156,7 +140,6 @@ func evRegisterStringFuncs() {
 	})
 	str1("initcap", evInitcap)
 	str1("md5", func(s string) string { h := md5.Sum([]byte(s)); return hex.EncodeToString(h[:]) })
-	str1("quote_ident", evQuoteIdent)
 	str1("quote_literal", evQuoteLiteral)
 	evFn("md5", []uint32{OIDBytea}, T, func(_ *EvalContext, a []Datum) (Datum, error) {
 		h := md5.Sum(a[0].([]byte))

@@ -61,3 +61,6 @@ SELECT pg_function_is_visible(oid) FROM pg_proc WHERE proname = 'now';
 \df
 \du cf_nobody
 DROP TABLE cf_items;
+-- pg_get_keywords() in FROM
+SELECT word, catcode, barelabel, catdesc, baredesc FROM pg_get_keywords() WHERE word IN ('select', 'all', 'between', 'abort', 'authorization', 'xmltable') ORDER BY word;
+SELECT count(*) > 400 AS many FROM pg_catalog.pg_get_keywords() k(w, c) WHERE c IN ('U', 'C', 'T', 'R');

@@ -3,6 +3,7 @@ package planner
 import (
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/quartzdb/quartzdb/sql"
+	"sort"
 )
 
 // aggContext collects the grouping keys and aggregate calls of a grouped
@@ -22,6 +23,10 @@ type aggCall struct {
 	args     []sql.Expr
 	filter   sql.Expr
 	distinct bool
+	// order is the aggregate's own ORDER BY (array_agg(x ORDER BY y)):
+	// its inputs are collected and fed to the aggregate sorted.
+	order   []sql.Expr
+	orderBy []sortKey
 }
 
 // match is consulted before building any expression of a grouped query.
@@ -55,6 +60,16 @@ func (ac *aggContext) match(b *builder, n *pg_query.Node) (sql.Expr, bool, error
 			return nil, true, b.errAt(err, v.FuncCall.Location)
 		}
 		call := &aggCall{key: key, agg: agg, args: args, distinct: v.FuncCall.AggDistinct}
+		for _, o := range v.FuncCall.AggOrder {
+			sb := o.GetSortBy()
+			e, err := inner.expr(sb.Node, ac.input)
+			if err != nil {
+				return nil, true, err
+			}
+			// The sort key sits after the arguments in each buffered input.
+			call.orderBy = append(call.orderBy, makeSortKey(sb, len(args)+len(call.order), e.Type()))
+			call.order = append(call.order, e)
+		}
 		if v.FuncCall.AggFilter != nil {
 			if call.filter, err = inner.expr(v.FuncCall.AggFilter, ac.input); err != nil {
 				return nil, true, err
@@ -99,6 +114,9 @@ type aggGroup struct {
 	key    []sql.Datum
 	states []sql.AggState
 	seen   []map[string]bool // per DISTINCT aggregate
+	// inputs buffers, per aggregate with an ORDER BY, each input's
+	// arguments followed by its sort keys.
+	inputs [][][]sql.Datum
 }
 
 func (n *aggNode) open(x *execCtx) (rowIter, error) {
@@ -110,7 +128,8 @@ func (n *aggNode) open(x *execCtx) (rowIter, error) {
 	groups := map[string]*aggGroup{}
 	var order []*aggGroup
 	newGroup := func(key []sql.Datum) *aggGroup {
-		g := &aggGroup{key: key, states: make([]sql.AggState, len(n.ac.aggs)), seen: make([]map[string]bool, len(n.ac.aggs))}
+		g := &aggGroup{key: key, states: make([]sql.AggState, len(n.ac.aggs)), seen: make([]map[string]bool, len(n.ac.aggs)),
+			inputs: make([][][]sql.Datum, len(n.ac.aggs))}
 		for i, a := range n.ac.aggs {
 			g.states[i] = a.agg.NewState()
 			if a.distinct {
@@ -171,19 +190,38 @@ func (n *aggNode) open(x *execCtx) (rowIter, error) {
 				}
 				args = append(args, v)
 			}
-			if a.distinct {
-				var kb []byte
-				for j, v := range args {
-					kb = appendGroupKey(kb, a.args[j].Type(), v)
+			if a.order != nil {
+				in := append([]sql.Datum(nil), args...)
+				for _, oe := range a.order {
+					v, err := oe.Eval(x.ec, row)
+					if err != nil {
+						return nil, err
+					}
+					in = append(in, v)
 				}
-				if g.seen[i][string(kb)] {
-					continue
-				}
-				g.seen[i][string(kb)] = true
+				g.inputs[i] = append(g.inputs[i], in)
+				continue
 			}
-			if err := g.states[i].Step(x.ec, args); err != nil {
+			if err := g.step(x, i, a, args); err != nil {
 				return nil, err
 			}
+		}
+	}
+	// Aggregates with an ORDER BY see their inputs sorted (stably, so
+	// ties keep their arrival order).
+	for _, g := range order {
+		for i, a := range n.ac.aggs {
+			if a.order == nil {
+				continue
+			}
+			ins := g.inputs[i]
+			sort.SliceStable(ins, func(p, q int) bool { return compareRows(ins[p], ins[q], a.orderBy) < 0 })
+			for _, in := range ins {
+				if err := g.step(x, i, a, in[:len(a.args)]); err != nil {
+					return nil, err
+				}
+			}
+			g.inputs[i] = nil
 		}
 	}
 	if len(n.ac.groupExprs) == 0 && len(order) == 0 {
@@ -203,4 +241,20 @@ func (n *aggNode) open(x *execCtx) (rowIter, error) {
 		out = append(out, row)
 	}
 	return &sliceIter{rows: out}, nil
+}
+
+// step feeds one input to aggregate i of the group, skipping a repeated
+// input of a DISTINCT aggregate.
+func (g *aggGroup) step(x *execCtx, i int, a *aggCall, args []sql.Datum) error {
+	if a.distinct {
+		var kb []byte
+		for j, v := range args {
+			kb = appendGroupKey(kb, a.args[j].Type(), v)
+		}
+		if g.seen[i][string(kb)] {
+			return nil
+		}
+		g.seen[i][string(kb)] = true
+	}
+	return g.states[i].Step(x.ec, args)
 }

@@ -1,10 +1,6 @@
 package planner
 
 import (
-	"runtime"
-	"sync"
-	"weak"
-
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/quartzdb/quartzdb/sql"
 )
@@ -23,31 +19,19 @@ type sqlPrepared struct {
 	types []sql.Type
 }
 
-// sqlPreparedBySession maps a session to its prepared statements. It is
-// keyed by a weak pointer, and the entry is dropped when the session is
-// collected, so the Session type needs no field for it.
-var sqlPreparedBySession sync.Map // weak.Pointer[Session] -> map[string]*sqlPrepared
-
 // sqlPrepared returns the session's prepared statements, creating the map
 // when create is set (nil otherwise when there is none).
 func (s *Session) sqlPrepared(create bool) map[string]*sqlPrepared {
-	k := weak.Make(s)
-	if v, ok := sqlPreparedBySession.Load(k); ok {
-		return v.(map[string]*sqlPrepared)
+	if s.prepared == nil && create {
+		s.prepared = map[string]*sqlPrepared{}
 	}
-	if !create {
-		return nil
-	}
-	m := map[string]*sqlPrepared{}
-	sqlPreparedBySession.Store(k, m)
-	runtime.AddCleanup(s, func(k weak.Pointer[Session]) { sqlPreparedBySession.Delete(k) }, k)
-	return m
+	return s.prepared
 }
 
 // DeallocateAll drops every statement prepared with SQL PREPARE, as
 // DEALLOCATE ALL (and DISCARD ALL) do.
 func (s *Session) DeallocateAll() {
-	sqlPreparedBySession.Delete(weak.Make(s))
+	s.prepared = nil
 }
 
 func (b *builder) planPrepareSQL(ps *pg_query.PrepareStmt) (*plan, error) {

@@ -63,7 +63,9 @@ type Session struct {
 	vecDDL []func(committed bool, commitSeq uint64)
 	// usage is what the statements since the last TakeUsage read, wrote
 	// and computed (metering).
-	usage    StatementUsage
+	usage StatementUsage
+	// prepared are the statements of SQL PREPARE (prepare_sql.go).
+	prepared map[string]*sqlPrepared
 	opts     SessionOptions
 	db       *storage.DatabaseDesc
 	settings *sessionSettings

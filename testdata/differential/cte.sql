@@ -42,3 +42,9 @@ INSERT INTO copy WITH s AS (SELECT 9 AS id, 'nine' AS name) SELECT * FROM s;
 WITH ids AS (SELECT 4 AS id) UPDATE copy SET name = upper(name) WHERE id IN (SELECT id FROM ids);
 WITH ids AS (SELECT 5 AS id) DELETE FROM copy WHERE id IN (SELECT id FROM ids);
 SELECT * FROM copy ORDER BY id;
+-- aggregates with their own ORDER BY
+CREATE TABLE agg_o (g int, v text, n int);
+INSERT INTO agg_o VALUES (1, 'b', 2), (1, 'a', 3), (1, 'c', 1), (2, 'x', NULL), (2, 'y', 5);
+SELECT g, array_agg(v ORDER BY v), array_agg(v ORDER BY n DESC), string_agg(v, ',' ORDER BY n NULLS FIRST) FROM agg_o GROUP BY g ORDER BY g;
+SELECT array_agg(DISTINCT v ORDER BY v DESC) FROM agg_o;
+SELECT array_agg(n ORDER BY v) FILTER (WHERE n > 1) FROM agg_o;

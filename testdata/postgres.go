@@ -27,9 +27,13 @@ const PGBinDir = "/usr/lib/postgresql/15/bin"
 // QUARTZDB_PSQL overrides it.
 const PsqlPath = "/usr/bin/psql"
 
-// pgSuperuser is the bootstrap superuser initdb creates; it is also the OS
-// user the server runs as when the tests run as root.
-const pgSuperuser = "postgres"
+// pgSuperuser is the bootstrap superuser initdb creates. It is named like
+// QuartzDB's admin user, so what psql prints of owners (\d, \dt, \l)
+// compares equal in the differential tests.
+const pgSuperuser = "admin"
+
+// pgOSUser is the OS user the server runs as when the tests run as root.
+const pgOSUser = "postgres"
 
 // Postgres is a throwaway PostgreSQL 15 cluster started by StartPostgres.
 // It listens on 127.0.0.1 only, with trust authentication, and is stopped
@@ -118,11 +122,11 @@ func StartPostgres(tb testing.TB) *Postgres {
 	pg := &Postgres{Host: "127.0.0.1", User: pgSuperuser, bin: bin, psql: psql}
 	if os.Geteuid() == 0 {
 		// initdb and postgres refuse to run as root.
-		if _, err := user.Lookup(pgSuperuser); err != nil {
-			skipOrFail(tb, "running as root and there is no %q OS user to run PostgreSQL as", pgSuperuser)
+		if _, err := user.Lookup(pgOSUser); err != nil {
+			skipOrFail(tb, "running as root and there is no %q OS user to run PostgreSQL as", pgOSUser)
 			return nil
 		}
-		pg.runAs = pgSuperuser
+		pg.runAs = pgOSUser
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

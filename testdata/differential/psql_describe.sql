@@ -36,3 +36,9 @@ SELECT 'authors'::regclass::text, 'extra.things'::regclass::text, 'authors'::reg
 SELECT to_regclass('authors')::text, to_regclass('nosuch') IS NULL;
 SELECT amname FROM pg_am WHERE amname NOT IN ('hnsw', 'ivfflat') ORDER BY 1;
 SELECT pg_size_pretty(0::bigint), pg_size_pretty(1023::bigint), pg_size_pretty(10240::bigint), pg_size_pretty(10485760::bigint), pg_size_pretty(123456789012::bigint), pg_size_pretty(-5000000::bigint);
+-- the lists that print owners
+\d
+\dt
+\di
+\ds
+\dn

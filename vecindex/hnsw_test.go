@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -494,5 +495,52 @@ func TestSearchCountsDistances(t *testing.T) {
 	s1, d1 := ix.SearchStats()
 	if s1-s0 != 1 || d1-d0 != n {
 		t.Fatalf("index totals moved by %d searches, %d distances; want 1, %d", s1-s0, d1-d0, n)
+	}
+}
+
+// TestParallelBuildReachesEveryNode builds degenerate data (points on a
+// line, a small grid), where the heuristic keeps very few links per node,
+// on several goroutines, and checks that every node is found from the
+// entry point. A new node's own list used to overwrite the back-links
+// concurrent inserts had already added to it, cutting nodes off.
+func TestParallelBuildReachesEveryNode(t *testing.T) {
+	line := make([][]float32, 1000)
+	for i := range line {
+		line[i] = []float32{float32(i + 1), 1, 1}
+	}
+	var grid [][]float32
+	for x := range 10 {
+		for y := range 10 {
+			for z := range 10 {
+				grid = append(grid, []float32{float32(x), float32(y), float32(z)})
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		vecs [][]float32
+	}{{"line", line}, {"grid", grid}} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+			for round := range 3 {
+				ix, err := New(Config{Dim: 3, M: 16, EfConstruction: 64})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids := make([]uint64, len(tc.vecs))
+				for i := range ids {
+					ids[i] = uint64(i)
+				}
+				if err := ix.InsertBatch(context.Background(), ids, tc.vecs); err != nil {
+					t.Fatal(err)
+				}
+				for i, v := range tc.vecs {
+					r := ix.Search(v, 1, 400, nil)
+					if len(r) == 0 || r[0].Distance != 0 {
+						t.Fatalf("round %d: node %d %v not found (got %v)", round, i, v, r)
+					}
+				}
+			}
+		})
 	}
 }

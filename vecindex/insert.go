@@ -152,13 +152,34 @@ func (ix *Index) connect(s *searcher, c uint32, nbrs []item, l int) {
 	if l == 0 {
 		mmax = ix.m0
 	}
-	s.slots = s.slots[:0]
-	for _, nb := range nbrs {
-		s.slots = append(s.slots, nb.id)
-	}
 	lk := ix.lock(c)
 	lk.Lock()
-	setList(ix.links(s, c, l), s.slots)
+	// A concurrent insert that found c (through a back-link written
+	// earlier in this loop, at a higher level, or by a racing search) may
+	// already have added itself to c's list here: keep those links, or
+	// that node can lose its only way in. Over capacity, the heuristic
+	// chooses among them all, as for a neighbour's full list.
+	cl := ix.links(s, c, l)
+	merged := append(s.prune[:0], nbrs...)
+	vc := ix.vec(s.tab, c)
+	for j, n := 1, loadCount(cl); j <= n; j++ {
+		x := atomic.LoadUint32(&cl[j])
+		if !containsItem(merged, x) {
+			merged = append(merged, item{ix.dist(ix.vec(s.tab, x), vc), x})
+		}
+	}
+	s.prune = merged
+	if len(merged) > len(nbrs) {
+		sortItems(merged)
+		if len(merged) > mmax {
+			merged = ix.selectNeighbors(s, merged, mmax)
+		}
+	}
+	s.slots = s.slots[:0]
+	for _, nb := range merged {
+		s.slots = append(s.slots, nb.id)
+	}
+	setList(cl, s.slots)
 	lk.Unlock()
 
 	for _, nb := range nbrs {
@@ -241,4 +262,14 @@ func (ix *Index) InsertBatch(ctx context.Context, ids []uint64, vecs [][]float32
 	}
 	wg.Wait()
 	return first
+}
+
+// containsItem reports whether items holds slot id.
+func containsItem(items []item, id uint32) bool {
+	for _, it := range items {
+		if it.id == id {
+			return true
+		}
+	}
+	return false
 }

@@ -224,7 +224,15 @@ var encodingNames = []string{"BIG5", "EUC_CN", "EUC_JIS_2004", "EUC_JP", "EUC_KR
 // PostgreSQL's "conversion not supported" (0A000), since QuartzDB sends
 // and reads UTF-8 only; anything else is not an encoding (22023).
 func checkEncoding(v string) (string, *valueError) {
-	key := strings.ToUpper(strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.TrimSpace(v)))
+	// PostgreSQL's pg_char_to_encoding compares names on their letters
+	// and digits only, so 'utf-8', "UTF_8" and even asyncpg's quoted
+	// 'utf-8' all name UTF8.
+	key := strings.ToUpper(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, v))
 	switch key {
 	case "UTF8", "UNICODE":
 		return "UTF8", nil

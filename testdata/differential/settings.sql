@@ -74,6 +74,11 @@ SHOW client_encoding;
 SET client_encoding = 'unicode';
 SHOW client_encoding;
 SET client_encoding = 'nonsense';
+-- only letters and digits count in an encoding's name (asyncpg quotes it)
+SET client_encoding = '''utf-8''';
+SHOW client_encoding;
+SET client_encoding = 'U T F 8';
+SHOW client_encoding;
 SET client_encoding = 'UTF8';
 -- client_min_messages
 SHOW client_min_messages;

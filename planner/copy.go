@@ -231,3 +231,6 @@ func (b *builder) planCopy(cs *pg_query.CopyStmt) (*plan, error) {
 		return &copyInCursor{ci: &CopyIn{Columns: cols, Options: opts, x: x, table: t, targets: targets, defs: defs}}, nil
 	}}, nil
 }
+
+// Table names the table being copied into (for the errors' CONTEXT).
+func (c *CopyIn) Table() string { return c.table.Name }

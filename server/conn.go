@@ -398,6 +398,7 @@ func errorResponse(e *sql.Error) *pgproto3.ErrorResponse {
 		Detail:              e.Detail,
 		Hint:                e.Hint,
 		Position:            int32(e.Position),
+		Where:               e.Where,
 		SchemaName:          e.SchemaName,
 		TableName:           e.TableName,
 		ColumnName:          e.ColumnName,

@@ -74,6 +74,7 @@ func (c *conn) copyIn(ctx context.Context, ci *planner.CopyIn) error {
 	if err != nil {
 		return err
 	}
+	r.table = ci.Table()
 	overall, codes := copyFormatCodes(ci.Options, len(ci.Columns))
 	c.be.Send(&pgproto3.CopyInResponse{OverallFormat: overall, ColumnFormatCodes: codes})
 	if err := c.be.Flush(); err != nil {
@@ -417,6 +418,11 @@ type copyReader struct {
 
 	field  []byte // reused decode buffer
 	fields []copyField
+
+	// table and line (1-based, the header included) place an error in
+	// its CONTEXT line, as PostgreSQL's COPY does.
+	table string
+	line  int
 }
 
 // copyField is one field of a line: raw is its input text, null whether it
@@ -477,6 +483,7 @@ func (r *copyReader) drain(eof bool, emit func([]sql.Datum) error) error {
 		if !ok {
 			return nil
 		}
+		r.line++
 		if !r.headerDone {
 			r.headerDone = true
 			continue
@@ -485,15 +492,39 @@ func (r *copyReader) drain(eof bool, emit func([]sql.Datum) error) error {
 			// The marker was alone on its line.
 			return nil
 		}
-		row, err := r.decodeLine(line)
+		row, col, err := r.decodeLine(line)
 		if err != nil {
-			return err
+			return r.context(err, col, line)
 		}
 		if err := emit(row); err != nil {
-			return err
+			return r.context(err, -2, nil)
 		}
 	}
 	return nil
+}
+
+// context adds PostgreSQL's CONTEXT line to an error of the current line:
+// `COPY t, line 3, column c: "value"` for a bad field (col >= 0), `COPY t,
+// line 3: "the line"` for a malformed line (col -1), `COPY t, line 3` for
+// an error storing the row (col -2).
+func (r *copyReader) context(err error, col int, line []byte) error {
+	if r.table == "" {
+		return err
+	}
+	se := sql.Wrap(err)
+	if se.Where != "" {
+		return err
+	}
+	e := *se
+	switch {
+	case col >= 0 && col < len(r.fields) && col < len(r.cols):
+		e.Where = fmt.Sprintf("COPY %s, line %d, column %s: \"%s\"", r.table, r.line, r.cols[col].Name, r.fields[col].val)
+	case col == -1:
+		e.Where = fmt.Sprintf("COPY %s, line %d: \"%s\"", r.table, r.line, line)
+	default:
+		e.Where = fmt.Sprintf("COPY %s, line %d", r.table, r.line)
+	}
+	return &e
 }
 
 // nextLine returns the next complete line without its terminator. ok is
@@ -690,41 +721,42 @@ func (r *copyReader) literalNL() error {
 // decodeLine splits a line into fields and converts them to the columns'
 // types, reporting errors in PostgreSQL's order: too many fields first,
 // then column by column a conversion error or a missing field.
-func (r *copyReader) decodeLine(line []byte) ([]sql.Datum, error) {
+// col is the column a conversion error is in, -1 when the line itself is
+// malformed.
+func (r *copyReader) decodeLine(line []byte) (row []sql.Datum, col int, err error) {
 	if !utf8.Valid(line) {
-		return nil, invalidUTF8(line)
+		return nil, -1, invalidUTF8(line)
 	}
-	var err error
 	if r.o.Format == "csv" {
 		err = r.splitCSV(line)
 	} else {
 		r.splitText(line)
 	}
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
 	if len(r.cols) > 0 && len(r.fields) > len(r.cols) {
-		return nil, sql.Errorf(sql.CodeBadCopyFileFormat, "extra data after last expected column")
+		return nil, -1, sql.Errorf(sql.CodeBadCopyFileFormat, "extra data after last expected column")
 	}
-	row := make([]sql.Datum, len(r.cols))
-	for i, col := range r.cols {
+	row = make([]sql.Datum, len(r.cols))
+	for i, c := range r.cols {
 		if i >= len(r.fields) {
-			return nil, sql.Errorf(sql.CodeBadCopyFileFormat, "missing data for column \"%s\"", col.Name)
+			return nil, -1, sql.Errorf(sql.CodeBadCopyFileFormat, "missing data for column \"%s\"", c.Name)
 		}
 		f := r.fields[i]
 		if f.null {
 			continue
 		}
 		if !utf8.Valid(f.val) {
-			return nil, invalidUTF8(f.val)
+			return nil, i, invalidUTF8(f.val)
 		}
-		d, err := sql.ParseText(col.Type, string(f.val), r.fo)
+		d, err := sql.ParseText(c.Type, string(f.val), r.fo)
 		if err != nil {
-			return nil, err
+			return nil, i, err
 		}
 		row[i] = d
 	}
-	return row, nil
+	return row, 0, nil
 }
 
 // splitText is CopyReadAttributesText: fields end at an unescaped

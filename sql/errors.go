@@ -96,6 +96,9 @@ type Error struct {
 	TableName      string
 	ColumnName     string
 	SchemaName     string
+	// Where is the CONTEXT line: where the error happened (for COPY the
+	// table, line and column).
+	Where string
 	// cause keeps the wrapped Go error for errors.Is/As; it is never sent.
 	cause error
 }

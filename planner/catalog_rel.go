@@ -661,7 +661,41 @@ func init() {
 	}, emptyRows)
 	defineVirtual("pg_description", []colInfo{
 		col("objoid", typeOid), col("classoid", typeOid), col("objsubid", typeInt4), col("description", typeText),
-	}, emptyRows)
+	}, relRows(func(x *execCtx, c *relCatalog) ([][]sql.Datum, error) {
+		var rows [][]sql.Datum
+		for _, d := range builtinDescriptions {
+			if d.objoid == oidPgCatalogNamespace || c.nspName[d.objoid] != "" {
+				rows = append(rows, []sql.Datum{d.objoid, d.classoid, int64(0), d.text})
+			}
+		}
+		return rows, nil
+	}))
+	// pg_depend holds the dependencies clients follow: a serial column's
+	// sequence is owned by the column ('a', auto) and an identity column's
+	// sequence is part of it ('i', internal), as DBeaver reads to tell
+	// identity columns apart.
+	defineVirtual("pg_depend", []colInfo{
+		col("classid", typeOid), col("objid", typeOid), col("objsubid", typeInt4), col("refclassid", typeOid),
+		col("refobjid", typeOid), col("refobjsubid", typeInt4), col("deptype", typeChar),
+	}, relRows(func(x *execCtx, c *relCatalog) ([][]sql.Datum, error) {
+		var rows [][]sql.Datum
+		pgClass := pgCatalogRelOIDs["pg_class"]
+		for _, r := range c.rels {
+			if r.kind != "S" || r.col == nil {
+				continue
+			}
+			p := r.table.ColumnIndex(r.col.ID)
+			if p < 0 {
+				continue
+			}
+			deptype := "a"
+			if r.col.Identity != 0 {
+				deptype = "i"
+			}
+			rows = append(rows, []sql.Datum{pgClass, r.oid, int64(0), pgClass, int64(r.table.ID), int64(p + 1), deptype})
+		}
+		return rows, nil
+	}))
 	defineVirtual("pg_views", []colInfo{
 		col("schemaname", typeName), col("viewname", typeName), col("viewowner", typeName), col("definition", typeText),
 	}, emptyRows)

@@ -380,9 +380,31 @@ func init() {
 		return c.visible(x, r), nil
 	}, oidArg)
 
-	// Comments are not stored: every object has none.
+	// Comments are not stored: an object has none unless it is one of
+	// the built-in schemas PostgreSQL describes.
 	none := func(*execCtx, []sql.Datum) (sql.Datum, error) { return nil, nil }
-	defineCatalogFunc("obj_description", typeText, none, oidArg, []sql.Type{typeOid, typeName})
+	defineCatalogFunc("obj_description", typeText, func(x *execCtx, args []sql.Datum) (sql.Datum, error) {
+		classoid := int64(-1)
+		if len(args) == 2 {
+			oid, ok := pgCatalogRelOIDs[args[1].(string)]
+			if !ok {
+				return nil, nil
+			}
+			classoid = oid
+		}
+		c, err := loadRelCatalog(x)
+		if err != nil {
+			return nil, err
+		}
+		objoid := args[0].(int64)
+		for _, d := range builtinDescriptions {
+			if d.objoid == objoid && (classoid < 0 || d.classoid == classoid) &&
+				(objoid == oidPgCatalogNamespace || c.nspName[objoid] != "") {
+				return d.text, nil
+			}
+		}
+		return nil, nil
+	}, oidArg, []sql.Type{typeOid, typeName})
 	defineCatalogFunc("col_description", typeText, none, []sql.Type{typeOid, typeInt4})
 	defineCatalogFunc("pg_get_partkeydef", typeText, none, oidArg)
 	defineCatalogFunc("pg_get_statisticsobjdef_columns", typeText, none, oidArg)
@@ -411,7 +433,24 @@ func init() {
 		}
 		defineCatalogFunc(name, relTypeInt8, size, sigs...)
 	}
+	// Index scans are not counted: every index of the session's database
+	// reports none, as a fresh PostgreSQL index does.
+	defineCatalogFunc("pg_stat_get_numscans", relTypeInt8, size, oidArg)
 	defineCatalogFunc("pg_size_pretty", typeText, func(x *execCtx, args []sql.Datum) (sql.Datum, error) {
 		return sizePretty(args[0].(int64)), nil
 	}, []sql.Type{relTypeInt8})
+}
+
+// builtinDescription is a pg_description row PostgreSQL ships for an
+// object QuartzDB has too.
+type builtinDescription struct {
+	objoid, classoid int64
+	text             string
+}
+
+// builtinDescriptions are the comments initdb gives the built-in schemas
+// (\dn+, DBeaver's schema list and obj_description show them).
+var builtinDescriptions = []builtinDescription{
+	{oidPgCatalogNamespace, 2615, "system catalog schema"},
+	{oidPublicNamespace, 2615, "standard public schema"},
 }

@@ -169,3 +169,21 @@ func TestRelTenantIsolation(t *testing.T) {
 		}
 	}
 }
+
+// TestDependAndBuiltinDescriptions: pg_depend ties a serial column's
+// sequence ('a') and an identity column's ('i') to the column, as DBeaver
+// reads it; the built-in schemas carry PostgreSQL's comments.
+func TestDependAndBuiltinDescriptions(t *testing.T) {
+	s := testSession(t)
+	run(t, s, "CREATE TABLE dep_t (a serial PRIMARY KEY, b bigint GENERATED ALWAYS AS IDENTITY, c int)")
+	for q, want := range map[string]string{
+		`SELECT c.relname, r.relname, d.refobjsubid, d.deptype FROM pg_depend d JOIN pg_class c ON c.oid = d.objid JOIN pg_class r ON r.oid = d.refobjid WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass ORDER BY 3`: "dep_t_a_seq|dep_t|1|a\ndep_t_b_seq|dep_t|2|i\nSELECT 2",
+		`SELECT n.nspname, d.description FROM pg_description d JOIN pg_namespace n ON n.oid = d.objoid AND d.classoid = 'pg_namespace'::regclass ORDER BY 1`:                                                                                        "pg_catalog|system catalog schema\npublic|standard public schema\nSELECT 2",
+		`SELECT obj_description(2200, 'pg_namespace'), obj_description(2200), obj_description(2200, 'pg_class') IS NULL`:                                                                                                                            "standard public schema|standard public schema|t\nSELECT 1",
+		`SELECT pg_stat_get_numscans('dep_t_pkey'::regclass)`: "0\nSELECT 1",
+	} {
+		if got := run(t, s, q); got != want {
+			t.Errorf("%s:\ngot  %q\nwant %q", q, got, want)
+		}
+	}
+}

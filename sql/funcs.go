@@ -22,6 +22,7 @@ func evFuncTable() map[string][]*overload {
 		evRegisterJSONFuncs()
 		evRegisterArrayFuncs()
 		evRegisterCatalogFuncs()
+		evRegisterFormatFuncs()
 	})
 	return evFuncs
 }

@@ -662,11 +662,13 @@ func init() {
 	defineVirtual("pg_description", []colInfo{
 		col("objoid", typeOid), col("classoid", typeOid), col("objsubid", typeInt4), col("description", typeText),
 	}, relRows(func(x *execCtx, c *relCatalog) ([][]sql.Datum, error) {
-		var rows [][]sql.Datum
-		for _, d := range builtinDescriptions {
-			if d.objoid == oidPgCatalogNamespace || c.nspName[d.objoid] != "" {
-				rows = append(rows, []sql.Datum{d.objoid, d.classoid, int64(0), d.text})
-			}
+		ds, err := descriptions(x, c)
+		if err != nil {
+			return nil, err
+		}
+		rows := make([][]sql.Datum, len(ds))
+		for i, d := range ds {
+			rows[i] = []sql.Datum{d.objoid, d.classoid, int64(0), d.text}
 		}
 		return rows, nil
 	}))

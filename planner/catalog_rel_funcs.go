@@ -397,9 +397,12 @@ func init() {
 			return nil, err
 		}
 		objoid := args[0].(int64)
-		for _, d := range builtinDescriptions {
-			if d.objoid == objoid && (classoid < 0 || d.classoid == classoid) &&
-				(objoid == oidPgCatalogNamespace || c.nspName[objoid] != "") {
+		ds, err := descriptions(x, c)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			if d.objoid == objoid && (classoid < 0 || d.classoid == classoid) {
 				return d.text, nil
 			}
 		}
@@ -453,4 +456,34 @@ type builtinDescription struct {
 var builtinDescriptions = []builtinDescription{
 	{oidPgCatalogNamespace, 2615, "system catalog schema"},
 	{oidPublicNamespace, 2615, "standard public schema"},
+}
+
+// extensionComments are the comments the extensions' control files give.
+var extensionComments = map[string]string{
+	"plpgsql": "PL/pgSQL procedural language",
+	"vector":  "vector data type and ivfflat and hnsw access methods",
+}
+
+// descriptions are the comments of the session's database (what
+// pg_description holds): PostgreSQL's own on its schemas that exist here,
+// and those of the installed extensions (psql's \dx shows them).
+func descriptions(x *execCtx, c *relCatalog) ([]builtinDescription, error) {
+	var out []builtinDescription
+	for _, d := range builtinDescriptions {
+		if d.objoid == oidPgCatalogNamespace || c.nspName[d.objoid] != "" {
+			out = append(out, d)
+		}
+	}
+	pgExtension := pgCatalogRelOIDs["pg_extension"]
+	out = append(out, builtinDescription{oidPlpgsqlExtension, pgExtension, extensionComments["plpgsql"]})
+	exts, err := x.txn.ListExtensions(x.ctx, x.s.db.ID)
+	if err != nil {
+		return nil, fmt.Errorf("list extensions: %w", err)
+	}
+	for _, e := range exts {
+		if text, ok := extensionComments[e.Name]; ok {
+			out = append(out, builtinDescription{int64(e.ID), pgExtension, text})
+		}
+	}
+	return out, nil
 }

@@ -17,6 +17,8 @@ const (
 	oidPgCatalogNamespace = 11
 	oidPublicNamespace    = 2200
 	oidBootstrapSuperuser = 10
+	// oidPlpgsqlExtension is plpgsql's pg_extension row, always there.
+	oidPlpgsqlExtension = 13000
 )
 
 // virtualTable is one pg_catalog relation.
@@ -56,7 +58,7 @@ func init() {
 		if err != nil {
 			return nil, fmt.Errorf("list extensions: %w", err)
 		}
-		rows := [][]sql.Datum{{int64(13000), "plpgsql", int64(oidBootstrapSuperuser), int64(oidPgCatalogNamespace), false, "1.0", nil, nil}}
+		rows := [][]sql.Datum{{int64(oidPlpgsqlExtension), "plpgsql", int64(oidBootstrapSuperuser), int64(oidPgCatalogNamespace), false, "1.0", nil, nil}}
 		for _, e := range exts {
 			rows = append(rows, []sql.Datum{int64(e.ID), e.Name, int64(oidBootstrapSuperuser), int64(oidPublicNamespace), true, e.Version, nil, nil})
 		}

@@ -25,6 +25,7 @@ SELECT * FROM pets ORDER BY id;
 1	dup	\N	\N
 \.
 SELECT count(*) FROM pets;
+\dx
 \df
 \x auto
 SELECT name FROM pets WHERE id = 1;

@@ -23,3 +23,4 @@ SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'items' ORDER BY 1;
 SELECT c.relname, a.amname, c.reloptions FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.relkind = 'i' ORDER BY 1;
 SELECT o.opcname FROM pg_index i JOIN pg_opclass o ON o.oid = ANY (i.indclass) WHERE i.indexrelid = 'items_cos_idx'::regclass;
 SELECT * FROM pg_stat_progress_create_index;
+\dx

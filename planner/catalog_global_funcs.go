@@ -729,7 +729,7 @@ func pgTypeRows(*execCtx) ([][]sql.Datum, error) {
 			elem = int64(sql.OIDChar) // name is subscriptable, as a fixed array of char
 		}
 		rows = append(rows, []sql.Datum{
-			int64(ti.OID), ti.Name, int64(oidPgCatalogNamespace), int64(oidBootstrapSuperuser),
+			int64(ti.OID), ti.Name, typeNamespace(ti.OID), int64(oidBootstrapSuperuser),
 			int64(ti.Len), e.byval, string(rune(e.typtype)), string(rune(ti.Category)),
 			ti.Preferred, true, ",", int64(0),
 			e.subscript, elem, int64(ti.ArrayOID), e.input,
@@ -1324,3 +1324,14 @@ const pgProcData = `
 8518	halfvec_recv	12	f	t	f	i	s	0	8502	2281 26 23	-	-	-	0	halfvec_recv	1	0	halfvec	internal, oid, integer	internal, oid, integer
 8519	halfvec_send	12	f	t	f	i	s	0	17	8502	-	-	-	0	halfvec_send	1	0	bytea	halfvec	halfvec
 `
+
+// typeNamespace is a type's schema: pgvector's types live where CREATE
+// EXTENSION vector puts them, public (clients such as asyncpg and
+// pgvector-python look them up there), the built-ins in pg_catalog.
+func typeNamespace(oid uint32) int64 {
+	switch oid {
+	case sql.OIDVector, sql.OIDVectorArray, sql.OIDHalfVec, sql.OIDHalfVecArray:
+		return oidPublicNamespace
+	}
+	return oidPgCatalogNamespace
+}

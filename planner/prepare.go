@@ -254,6 +254,12 @@ func (b *builder) planStatement(n *pg_query.Node) (*plan, error) {
 		return b.planCopy(v.CopyStmt)
 	case *pg_query.Node_TransactionStmt:
 		return b.planTransaction(v.TransactionStmt)
+	case *pg_query.Node_DeclareCursorStmt:
+		return b.planDeclareCursor(v.DeclareCursorStmt)
+	case *pg_query.Node_FetchStmt:
+		return b.planFetch(v.FetchStmt)
+	case *pg_query.Node_ClosePortalStmt:
+		return b.planClosePortal(v.ClosePortalStmt)
 	case *pg_query.Node_VariableSetStmt:
 		return b.planSet(v.VariableSetStmt)
 	case *pg_query.Node_VariableShowStmt:

@@ -85,11 +85,21 @@ type Session struct {
 	// nextIso is the isolation for the next transaction (BEGIN ISOLATION
 	// LEVEL, SET TRANSACTION); txnIso is the open one's.
 	txnIso storage.IsolationLevel
+	// txnIsoName is the open transaction's level as asked for: read
+	// uncommitted runs as read committed but shows as itself.
+	txnIsoName string
 	// txnReadOnly is set by BEGIN READ ONLY / SET TRANSACTION READ ONLY.
 	txnReadOnly bool
 	// snapshotTaken records that the transaction ran a statement, after
 	// which SET TRANSACTION ISOLATION LEVEL is too late.
 	snapshotTaken bool
+	// savepoints is the transaction block's SAVEPOINT stack, innermost
+	// last (savepoint.go).
+	savepoints []*savepoint
+	// cursors are the open SQL cursors (DECLARE) by name; cursorSerial
+	// numbers them in declaration order (cursor.go).
+	cursors      map[string]*sqlCursor
+	cursorSerial uint64
 }
 
 // NewSession opens a session on the database named in opts.
@@ -210,7 +220,7 @@ func (s *Session) ensureTxn() {
 	}
 	iso := isoFromSetting(s.settings.values["default_transaction_isolation"])
 	s.txn = s.eng.store.Begin(iso)
-	s.txnIso = iso
+	s.txnIso, s.txnIsoName = iso, s.settings.values["default_transaction_isolation"]
 	s.txnTime = time.Now()
 	s.snapshotTaken = false
 	ro, _ := s.settings.get("default_transaction_read_only")
@@ -240,6 +250,7 @@ func isoName(l storage.IsolationLevel) string {
 // endTxn forgets the transaction after commit or rollback.
 func (s *Session) endTxn() {
 	s.txn = nil
+	s.savepoints = nil
 	s.explicit = false
 	s.aborted = false
 	s.txnReadOnly = false
@@ -251,6 +262,10 @@ func (s *Session) commit(ctx context.Context) error {
 		return nil
 	}
 	txn := s.txn
+	if err := s.holdCursorsAtCommit(ctx); err != nil {
+		s.rollback()
+		return err
+	}
 	s.endTxn()
 	if err := txn.Commit(ctx); err != nil {
 		txn.Rollback()
@@ -262,6 +277,7 @@ func (s *Session) commit(ctx context.Context) error {
 }
 
 func (s *Session) rollback() {
+	s.dropCursorsAtRollback()
 	if s.txn == nil {
 		s.explicit, s.aborted = false, false
 		return
@@ -292,9 +308,10 @@ func (s *Session) Fail(err error) {
 	s.rollback()
 }
 
-// Close rolls back whatever is open.
+// Close rolls back whatever is open and closes every cursor.
 func (s *Session) Close() {
 	s.rollback()
+	s.closeCursors(func(*sqlCursor) bool { return true })
 }
 
 // notice sends a NOTICE or WARNING to the client.

@@ -579,8 +579,11 @@ func parseDurationSetting(v string) (time.Duration, error) {
 
 func checkIsolation(v string) (string, *valueError) {
 	switch strings.ToLower(strings.Join(strings.Fields(v), " ")) {
-	case "read committed", "read uncommitted":
+	case "read committed":
 		return "read committed", nil
+	case "read uncommitted":
+		// Shown as given; it runs as read committed, as in PostgreSQL.
+		return "read uncommitted", nil
 	case "repeatable read":
 		return "repeatable read", nil
 	case "serializable":

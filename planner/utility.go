@@ -47,6 +47,9 @@ func (s *Session) showValue(name string) (string, bool) {
 	switch strings.ToLower(name) {
 	case "transaction_isolation":
 		if s.txn != nil {
+			if s.txnIsoName != "" {
+				return s.txnIsoName, true
+			}
 			return isoName(s.txnIso), true
 		}
 		v, _ := s.settings.get("default_transaction_isolation")
@@ -145,6 +148,7 @@ func (s *Session) setTxnIsolation(value string, warn bool) error {
 	}
 	iso := isoFromSetting(v)
 	if iso == s.txnIso {
+		s.txnIsoName = v
 		return nil
 	}
 	if s.snapshotTaken {
@@ -154,7 +158,7 @@ func (s *Session) setTxnIsolation(value string, warn bool) error {
 	// restarted at the requested level.
 	old := s.txn
 	s.txn = s.eng.store.Begin(iso)
-	s.txnIso = iso
+	s.txnIso, s.txnIsoName = iso, v
 	old.Rollback()
 	return nil
 }
@@ -220,6 +224,9 @@ func (b *builder) planTransaction(ts *pg_query.TransactionStmt) (*plan, error) {
 			s.endTxnSettings(false)
 			return &listCursor{tag: "ROLLBACK"}, nil
 		}
+	case pg_query.TransactionStmtKind_TRANS_STMT_SAVEPOINT, pg_query.TransactionStmtKind_TRANS_STMT_RELEASE,
+		pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO:
+		return b.planSavepoint(ts), nil
 	default:
 		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "%s is not supported yet", strings.TrimPrefix(ts.Kind.String(), "TRANS_STMT_"))
 	}

@@ -742,12 +742,7 @@ func (s *Session) settleVectorChanges(committed bool, commitSeq uint64) {
 		f(committed, commitSeq)
 	}
 	if !committed {
-		for _, c := range changes {
-			if c.added != 0 {
-				c.h.forget(c.added)
-			}
-			c.h.unsupersede(c.superseded)
-		}
+		undoVecChanges(changes)
 		return
 	}
 	// Each change's superseded nodes retire (a node this transaction
@@ -780,6 +775,36 @@ func (s *Session) settleVectorChanges(committed bool, commitSeq uint64) {
 		for h := range touched {
 			h.reap(oldest)
 			h.maybePurge()
+		}
+	}
+}
+
+// undoVecChanges takes back rolled-back changes, newest first: their
+// nodes leave the graphs and the nodes they superseded are live again.
+func undoVecChanges(changes []vecChange) {
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
+		if c.added != 0 {
+			c.h.forget(c.added)
+		}
+		c.h.unsupersede(c.superseded)
+	}
+}
+
+// undoVectorChanges is ROLLBACK TO SAVEPOINT's part of
+// settleVectorChanges: the graph changes and index DDL effects recorded
+// after the first nChanges and nDDL are rolled back and dropped.
+func (s *Session) undoVectorChanges(nChanges, nDDL int) {
+	if nChanges < len(s.vecChanges) {
+		undoVecChanges(s.vecChanges[nChanges:])
+		clear(s.vecChanges[nChanges:])
+		s.vecChanges = s.vecChanges[:nChanges]
+	}
+	if nDDL < len(s.vecDDL) {
+		ddl := s.vecDDL[nDDL:]
+		s.vecDDL = s.vecDDL[:nDDL:nDDL]
+		for i := len(ddl) - 1; i >= 0; i-- {
+			ddl[i](false, 0)
 		}
 	}
 }

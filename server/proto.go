@@ -596,6 +596,16 @@ func (c *conn) describe(m *pgproto3.Describe) error {
 	case 'P':
 		p, err := c.lookupPortal(m.Name)
 		if err != nil {
+			// A DECLAREd cursor is a portal too (psycopg 3 describes
+			// its named cursors).
+			if cs, ok := c.sess.(interface {
+				CursorColumns(string) ([]planner.ResultColumn, bool)
+			}); ok {
+				if cols, ok := cs.CursorColumns(m.Name); ok {
+					c.be.Send(rowDescription(cols, nil))
+					return nil
+				}
+			}
 			return err
 		}
 		var cols []planner.ResultColumn

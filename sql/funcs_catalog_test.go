@@ -83,3 +83,29 @@ func TestKeywords(t *testing.T) {
 		t.Error("vector is not a PostgreSQL keyword")
 	}
 }
+
+func TestTypeByNameQualified(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want uint32
+		ok   bool
+	}{
+		{`"pg_catalog"."int4"`, OIDInt4, true},
+		{`pg_catalog.int4`, OIDInt4, true},
+		{`PG_CATALOG."int4"`, OIDInt4, true},
+		{`"pg_catalog"."INT4"`, 0, false},
+		{`"public"."vector"`, OIDVector, true},
+		{`public.vector`, OIDVector, true},
+		{`"pg_catalog"."vector"`, 0, false},
+		{`public.int4`, 0, false},
+		{`"other"."int4"`, 0, false},
+		{`"pg_catalog"."character varying"`, OIDVarchar, true},
+		{`int4`, OIDInt4, true},
+		{`"char"`, OIDChar, true},
+	} {
+		got, ok := TypeByName(tc.in)
+		if ok != tc.ok || ok && got.OID != tc.want {
+			t.Errorf("TypeByName(%s) = %d, %v; want %d, %v", tc.in, got.OID, ok, tc.want, tc.ok)
+		}
+	}
+}

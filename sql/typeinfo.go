@@ -146,6 +146,20 @@ var typeAliases = map[string]uint32{
 // no type modifier. It serves ::regtype and to_regtype.
 func TypeByName(name string) (Type, bool) {
 	n := strings.TrimSpace(name)
+	// A schema-qualified name, either part possibly quoted, as TypeORM
+	// builds it ('"pg_catalog"."int4"'): the built-in types are in
+	// pg_catalog, pgvector's in public.
+	if schema, rest, ok := cutQualifier(n); ok {
+		switch schema {
+		case "pg_catalog", "public":
+			t, found := TypeByName(rest)
+			if found && (schema == "public") != (t.OID == OIDVector || t.OID == OIDVectorArray || t.OID == OIDHalfVec || t.OID == OIDHalfVecArray) {
+				return Type{}, false // not in that schema
+			}
+			return t, found
+		}
+		return Type{}, false
+	}
 	if strings.HasPrefix(n, `"`) && strings.HasSuffix(n, `"`) && len(n) >= 2 && n != `"char"` {
 		inner := n[1 : len(n)-1]
 		if t, ok := typesByName[inner]; ok {
@@ -263,4 +277,22 @@ func appendInt(dst []byte, i int64) []byte {
 		dst = append(dst, '-')
 	}
 	return append(dst, buf[n:]...)
+}
+
+// cutQualifier splits `schema.rest` where schema is an identifier, quoted
+// or not (folded to lower case when not), and reports whether there was
+// one. A dot inside quotes does not count.
+func cutQualifier(n string) (schema, rest string, ok bool) {
+	if strings.HasPrefix(n, `"`) {
+		end := strings.IndexByte(n[1:], '"')
+		if end < 0 || 1+end+1 >= len(n) || n[1+end+1] != '.' {
+			return "", "", false
+		}
+		return n[1 : 1+end], n[1+end+2:], true
+	}
+	i := strings.IndexAny(n, `."`)
+	if i <= 0 || n[i] != '.' {
+		return "", "", false
+	}
+	return strings.ToLower(n[:i]), n[i+1:], true
 }

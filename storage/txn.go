@@ -190,6 +190,35 @@ type Txn struct {
 	// Serializable read tracking for backward validation.
 	readKeys   map[string]struct{}
 	readRanges []keyRange
+
+	// liveSavepoints counts the savepoints not yet released or rolled
+	// past; while any is live, undo and lockLog record what a rollback
+	// to one of them must take back (nothing is recorded otherwise, so
+	// transactions without savepoints pay nothing).
+	liveSavepoints int
+	undo           []undoRec
+	lockLog        []string
+}
+
+// undoRec is what one buffered write replaced: a point write's previous
+// state of key (had: the write set held prev), or a range deletion's
+// dropped point writes and the range count before it.
+type undoRec struct {
+	key     string
+	prev    wval
+	had     bool
+	isRange bool
+	removed map[string]wval
+	nRanges int
+}
+
+// Savepoint marks a point in a transaction that RollbackToSavepoint can
+// return to: the buffered writes and the locks taken after it are undone.
+type Savepoint struct {
+	t        *Txn
+	undo     int
+	locks    int
+	released bool
 }
 
 // ID returns the transaction's process-unique number.
@@ -384,6 +413,9 @@ func (t *Txn) Lock(ctx context.Context, key []byte) error {
 		return err
 	}
 	t.held[k] = struct{}{}
+	if t.liveSavepoints > 0 {
+		t.lockLog = append(t.lockLog, k)
+	}
 	return nil
 }
 
@@ -424,6 +456,7 @@ func (t *Txn) Put(ctx context.Context, key, val []byte) error {
 		return err
 	}
 	t.markWriter()
+	t.noteUndo(string(key))
 	t.writes.put(string(key), append([]byte(nil), val...))
 	return nil
 }
@@ -436,6 +469,7 @@ func (t *Txn) putLocked(ctx context.Context, key, val []byte) error {
 		return err
 	}
 	t.markWriter()
+	t.noteUndo(string(key))
 	t.writes.put(string(key), val)
 	return nil
 }
@@ -446,6 +480,7 @@ func (t *Txn) Delete(ctx context.Context, key []byte) error {
 		return err
 	}
 	t.markWriter()
+	t.noteUndo(string(key))
 	t.writes.del(string(key))
 	return nil
 }
@@ -456,6 +491,7 @@ func (t *Txn) deleteLocked(ctx context.Context, key []byte) error {
 		return err
 	}
 	t.markWriter()
+	t.noteUndo(string(key))
 	t.writes.del(string(key))
 	return nil
 }
@@ -471,7 +507,20 @@ func (t *Txn) DeleteRange(ctx context.Context, lo, hi []byte) error {
 		return sql.Wrap(err)
 	}
 	t.markWriter()
-	t.writes.deleteRange(keyRange{lo: string(lo), hi: string(hi)})
+	r := keyRange{lo: string(lo), hi: string(hi)}
+	if t.liveSavepoints > 0 {
+		rec := undoRec{isRange: true, nRanges: len(t.writes.ranges)}
+		for k, v := range t.writes.m {
+			if r.contains(k) {
+				if rec.removed == nil {
+					rec.removed = map[string]wval{}
+				}
+				rec.removed[k] = v
+			}
+		}
+		t.undo = append(t.undo, rec)
+	}
+	t.writes.deleteRange(r)
 	return nil
 }
 
@@ -639,4 +688,77 @@ func (t *Txn) finish() {
 	t.db.locks.releaseAll(t.id, keys)
 	t.held = nil
 	t.writes = newWriteSet()
+	t.liveSavepoints, t.undo, t.lockLog = 0, nil, nil
+}
+
+// noteUndo records key's buffered state before a write replaces it, when
+// a savepoint may need it back.
+func (t *Txn) noteUndo(k string) {
+	if t.liveSavepoints == 0 {
+		return
+	}
+	prev, had := t.writes.m[k]
+	t.undo = append(t.undo, undoRec{key: k, prev: prev, had: had})
+}
+
+// Savepoint marks the transaction's current writes and locks (SQL
+// SAVEPOINT). Savepoints nest: each must be released or rolled back to
+// before the ones taken earlier are, as SQL's savepoint stack does.
+func (t *Txn) Savepoint() (*Savepoint, error) {
+	if t.done {
+		return nil, errTxnDone
+	}
+	t.liveSavepoints++
+	return &Savepoint{t: t, undo: len(t.undo), locks: len(t.lockLog)}, nil
+}
+
+// RollbackToSavepoint undoes the writes buffered since sp and releases the
+// locks taken since (a rolled-back subtransaction's row locks go with it
+// in PostgreSQL too). sp stays usable, as after SQL's ROLLBACK TO
+// SAVEPOINT.
+func (t *Txn) RollbackToSavepoint(sp *Savepoint) error {
+	if t.done {
+		return errTxnDone
+	}
+	if sp.t != t || sp.released {
+		return errors.New("storage: savepoint is not live in this transaction")
+	}
+	for i := len(t.undo) - 1; i >= sp.undo; i-- {
+		u := t.undo[i]
+		switch {
+		case u.isRange:
+			t.writes.ranges = t.writes.ranges[:u.nRanges]
+			for k, v := range u.removed {
+				t.writes.m[k] = v
+			}
+		case u.had:
+			t.writes.m[u.key] = u.prev
+		default:
+			delete(t.writes.m, u.key)
+		}
+		t.undo[i] = undoRec{}
+	}
+	t.undo = t.undo[:sp.undo]
+	t.writes.dirty = true
+	if keys := t.lockLog[sp.locks:]; len(keys) > 0 {
+		for _, k := range keys {
+			delete(t.held, k)
+		}
+		t.db.locks.releaseAll(t.id, keys)
+		t.lockLog = t.lockLog[:sp.locks]
+	}
+	return nil
+}
+
+// ReleaseSavepoint forgets sp, keeping its writes as the enclosing
+// savepoint's (or the transaction's). Releasing twice is a no-op.
+func (t *Txn) ReleaseSavepoint(sp *Savepoint) {
+	if sp.released || sp.t != t || t.done {
+		return
+	}
+	sp.released = true
+	t.liveSavepoints--
+	if t.liveSavepoints <= 0 {
+		t.liveSavepoints, t.undo, t.lockLog = 0, nil, nil
+	}
 }

@@ -30,9 +30,10 @@ CREATE TABLE sales."Mixed Case" (k int, v text, PRIMARY KEY (k));
 SHOW TRANSACTION ISOLATION LEVEL;
 select current_catalog = current_database() AS same_catalog;
 SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ UNCOMMITTED;
--- not yet: SHOW TRANSACTION ISOLATION LEVEL here answers "read committed"
--- (planner/settings.go stores read uncommitted as read committed; PostgreSQL
--- shows "read uncommitted" while running it as read committed).
+SHOW TRANSACTION ISOLATION LEVEL;
+BEGIN;
+SHOW TRANSACTION ISOLATION LEVEL;
+COMMIT;
 SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED;
 SHOW TRANSACTION ISOLATION LEVEL;
 show timezone;
@@ -309,3 +310,8 @@ SELECT parse_ident('""');
 SELECT parse_ident('');
 SELECT 'public.customers'::regclass = format('%I.%I', 'public', 'customers')::regclass AS same_rel;
 SELECT obj_description(2200, 'pg_namespace'), obj_description(11, 'pg_namespace'), obj_description(2200, 'pg_class'), obj_description('sales'::regnamespace, 'pg_namespace');
+-- Sequelize's describeTable reads column comments through pg_statio_all_tables
+-- (sequelize/sequelize src/dialects/postgres/query-generator.js describeTableQuery).
+SELECT st.relname, st.schemaname, st.heap_blks_read >= 0 AS counted FROM pg_catalog.pg_statio_all_tables st WHERE st.schemaname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') ORDER BY 1, 2;
+SELECT relname FROM pg_statio_user_tables ORDER BY 1;
+SELECT '"pg_catalog"."int4"'::regtype, '"pg_catalog"."varchar"'::regtype, to_regtype('"public"."nosuch"') IS NULL;

@@ -8,12 +8,15 @@ import (
 // pgvector's types. pgvector creates them in CREATE EXTENSION, so real
 // PostgreSQL gives them whatever OID is free; QuartzDB builds them in and
 // pins the OIDs so drivers (pgvector-go looks them up with to_regtype) and
-// stored catalogs see stable numbers.
+// stored catalogs see stable numbers. They lie above 10000, where clients
+// stop assuming a type is one of PostgreSQL's own (asyncpg refuses an
+// unknown type below it), and below 16384, where QuartzDB's object IDs
+// begin, in a range a PostgreSQL 15 cluster leaves unused.
 const (
-	OIDVector       uint32 = 8500
-	OIDVectorArray  uint32 = 8501
-	OIDHalfVec      uint32 = 8502
-	OIDHalfVecArray uint32 = 8503
+	OIDVector       uint32 = 16300
+	OIDVectorArray  uint32 = 16301
+	OIDHalfVec      uint32 = 16302
+	OIDHalfVecArray uint32 = 16303
 )
 
 // VectorMaxDim is pgvector's VECTOR_MAX_DIM (and HALFVEC_MAX_DIM): the most

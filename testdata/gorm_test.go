@@ -440,7 +440,7 @@ func TestLibPQVectorTenant(t *testing.T) {
 	for _, c := range []struct{ q, want string }{
 		{`SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'pq_items'::regclass AND attname = 'embedding'`, "vector(3)"},
 		{`SELECT indexdef FROM pg_indexes WHERE indexname = 'pq_items_embedding_idx'`, "CREATE INDEX pq_items_embedding_idx ON public.pq_items USING hnsw (embedding vector_l2_ops)"},
-		{`SELECT to_regtype('vector')::oid::text || ' ' || typname FROM pg_type WHERE oid = to_regtype('vector')`, "8500 vector"},
+		{`SELECT to_regtype('vector')::oid::text || ' ' || typname FROM pg_type WHERE oid = to_regtype('vector')`, "16300 vector"},
 		{`SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = current_schema()`, "pq_items"},
 	} {
 		var got string

@@ -93,7 +93,7 @@ async def main():
     ok("COPY FROM STDIN and TO STDOUT (text)")
 
     async def vector_without_codec():
-        # Reading a vector column: asyncpg introspects OID 8500 first.
+        # Reading a vector column: asyncpg introspects OID 16300 first.
         v = await conn.fetchval("SELECT embedding FROM items WHERE id = 2")
         ok(f"vector column without a codec: {v!r}")
 

@@ -138,8 +138,8 @@ try {
   await pgvector.registerTypes(client);
   const types = await client.query("SELECT typname, oid FROM pg_type WHERE typname IN ('vector', 'halfvec')");
   const oid = Object.fromEntries(types.rows.map((r) => [r.typname, Number(r.oid)]));
-  assert.equal(oid.vector, 8500, 'vector OID');
-  assert.equal(oid.halfvec, 8502, 'halfvec OID');
+  assert.equal(oid.vector, 16300, 'vector OID');
+  assert.equal(oid.halfvec, 16302, 'halfvec OID');
   console.log('ok registerTypes');
 
   await client.query('CREATE TABLE node_items (id int PRIMARY KEY, embedding vector(3), half halfvec(3))');

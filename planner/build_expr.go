@@ -42,6 +42,11 @@ type builder struct {
 	exprKind  string
 	// ctes are the WITH queries visible to the statement being planned.
 	ctes *cteScope
+	// win collects the window calls of the select list being built; nil
+	// where window functions are not allowed. winNested marks a window
+	// call's own arguments.
+	win       *winContext
+	winNested bool
 }
 
 // outerScope is an enclosing query's scope and the cell through which a
@@ -400,10 +405,19 @@ func (b *builder) typeCast(tc *pg_query.TypeCast, sc *scope) (sql.Expr, error) {
 		return nil, err
 	}
 	if p, ok := arg.(*sql.Param); ok && p.Type().OID == sql.OIDUnknown {
-		// $1::int fixes the parameter's type, as PostgreSQL infers it.
-		p.Types.Set(p.Index, to)
-		if to.Typmod < 0 {
-			return p, nil
+		switch to.OID {
+		case sql.OIDRegclass, sql.OIDRegtype, sql.OIDRegproc, sql.OIDRegnamespace:
+			// $1::regclass: PostgreSQL types the parameter regclass and
+			// reads its text with the catalog at Bind. Here the reg*
+			// input needs the session, so the parameter is text and the
+			// cast below (regclassin ...) reads it when the plan runs.
+			p.Types.Set(p.Index, sql.TypeText)
+		default:
+			// $1::int fixes the parameter's type, as PostgreSQL infers it.
+			p.Types.Set(p.Index, to)
+			if to.Typmod < 0 {
+				return p, nil
+			}
 		}
 	}
 	e, err := sql.NewCast(arg, to, true)
@@ -639,6 +653,12 @@ func (b *builder) indirection(ind *pg_query.A_Indirection, sc *scope) (sql.Expr,
 		return nil, err
 	}
 	for _, in := range ind.Indirection {
+		if f := in.GetString_(); f != nil {
+			if e, err = b.selectField(e, f.Sval, exprLocation(ind.Arg)); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		idx := in.GetAIndices()
 		if idx == nil || idx.IsSlice {
 			return nil, sql.Errorf(sql.CodeFeatureNotSupported, "this kind of indirection is not supported yet")
@@ -670,6 +690,9 @@ func (b *builder) funcCall(fc *pg_query.FuncCall, sc *scope) (sql.Expr, error) {
 	if len(names) == 2 && names[0] == "quartz" {
 		return b.quartzFuncCall("quartz."+name, fc, sc)
 	}
+	if isExpandArray(names) {
+		return b.expandArrayCall(fc, sc)
+	}
 	if len(names) > 1 && names[0] != "pg_catalog" {
 		return nil, sql.Errorf(sql.CodeUndefinedFunction, "function %s does not exist", strings.Join(names, ".")).WithPosition(b.pos(fc.Location))
 	}
@@ -677,7 +700,10 @@ func (b *builder) funcCall(fc *pg_query.FuncCall, sc *scope) (sql.Expr, error) {
 		return b.srfCall(fc, sc)
 	}
 	if fc.Over != nil {
-		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "window functions are not supported yet").WithPosition(b.pos(fc.Location))
+		return b.windowCall(fc, name, sc)
+	}
+	if windowOnlyFuncs[name] {
+		return nil, sql.Errorf(sql.CodeWrongObjectType, "window function %s requires an OVER clause", name).WithPosition(b.pos(fc.Location))
 	}
 	if sql.IsAggregate(name) {
 		return nil, sql.Errorf(sql.CodeGroupingError, "aggregate functions are not allowed here").WithPosition(b.pos(fc.Location))

@@ -88,6 +88,9 @@ func explainNode(n node, depth int, out *[]string) {
 		explainNode(v.in, depth+1, out)
 	case *projectNode:
 		explainNode(v.in, depth, out)
+	case *windowAggNode:
+		head("WindowAgg")
+		explainNode(v.in, depth+1, out)
 	case *renameNode:
 		explainNode(v.in, depth, out)
 	case *filterNode:

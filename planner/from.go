@@ -61,6 +61,12 @@ func (b *builder) planFromItem(it *pg_query.Node) (node, *scope, error) {
 		}
 		t, err := b.lookupTable(v.RangeVar)
 		if err != nil {
+			if sql.CodeOf(err) == sql.CodeInvalidSchemaName {
+				// A query's FROM names a relation: PostgreSQL reports the
+				// relation missing, whether or not its schema exists.
+				rv := v.RangeVar
+				return nil, nil, sql.Errorf(sql.CodeUndefinedTable, "relation \"%s.%s\" does not exist", rv.Schemaname, rv.Relname).WithPosition(b.pos(rv.Location))
+			}
 			return nil, nil, err
 		}
 		alias := t.Name
@@ -105,6 +111,9 @@ func (b *builder) planFromItem(it *pg_query.Node) (node, *scope, error) {
 		}
 		return &renameNode{in: n, cols: sc.cols}, sc, nil
 	case *pg_query.Node_RangeFunction:
+		if n, sc, ok, err := b.planExpandArrayRange(v.RangeFunction); ok {
+			return n, sc, err
+		}
 		return b.planRangeFunction(v.RangeFunction)
 	}
 	return nil, nil, sql.Errorf(sql.CodeFeatureNotSupported, "FROM item %s is not supported yet", nodeName(it))
@@ -173,6 +182,11 @@ func (b *builder) lookupTable(rv *pg_query.RangeVar) (*storage.TableDesc, error)
 	return t, nil
 }
 
+// isVirtualSchema reports the schemas whose relations are all virtual.
+func isVirtualSchema(name string) bool {
+	return name == "pg_catalog" || name == "information_schema"
+}
+
 // findTable looks a table up by optional schema and name; nil when absent.
 func (s *Session) findTable(ctx context.Context, txn *storage.Txn, schema, name string) (*storage.TableDesc, error) {
 	schemas := []string{schema}
@@ -185,6 +199,11 @@ func (s *Session) findTable(ctx context.Context, txn *storage.Txn, schema, name 
 			return nil, fmt.Errorf("look up schema %q: %w", sn, err)
 		}
 		if sd == nil {
+			if schema != "" && isVirtualSchema(schema) {
+				// pg_catalog and information_schema exist (virtually) but
+				// hold no stored tables.
+				return nil, nil
+			}
 			if schema != "" {
 				return nil, sql.Errorf(sql.CodeInvalidSchemaName, "schema \"%s\" does not exist", schema)
 			}

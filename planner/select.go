@@ -13,8 +13,13 @@ import (
 func (b *builder) planQuery(sel *pg_query.SelectStmt) (node, error) {
 	// A nested query collects its own set-returning calls.
 	savedSRFs, savedBan, savedNested := b.srfs, b.srfBan, b.srfNested
+	savedWin, savedWinNested := b.win, b.winNested
 	b.srfs, b.srfBan, b.srfNested = nil, "", false
-	defer func() { b.srfs, b.srfBan, b.srfNested = savedSRFs, savedBan, savedNested }()
+	b.win, b.winNested = nil, false
+	defer func() {
+		b.srfs, b.srfBan, b.srfNested = savedSRFs, savedBan, savedNested
+		b.win, b.winNested = savedWin, savedWinNested
+	}()
 	if sel.WithClause != nil {
 		restore, err := b.pushWith(sel.WithClause)
 		if err != nil {
@@ -352,6 +357,19 @@ func (b *builder) planSimpleSelect(sel *pg_query.SelectStmt) (node, error) {
 		}
 	}
 	inputScope := sc
+	aggChecked := make([]*pg_query.Node, 0, len(sel.TargetList)+len(sel.SortClause))
+	for _, t := range sel.TargetList {
+		aggChecked = append(aggChecked, t.GetResTarget().GetVal())
+	}
+	for _, s := range sel.SortClause {
+		aggChecked = append(aggChecked, s.GetSortBy().GetNode())
+	}
+	if err := b.checkNoWindowIn(aggChecked, false); err != nil {
+		return nil, err
+	}
+	if err := b.checkNoWindowIn(sel.GroupClause, true); err != nil {
+		return nil, err
+	}
 	var ac *aggContext
 	if grouped {
 		ac = &aggContext{input: sc}
@@ -397,6 +415,13 @@ func (b *builder) planSimpleSelect(sel *pg_query.SelectStmt) (node, error) {
 	srfs := &srfContext{grouped: ac != nil, cell: &srfCell{}}
 	b.srfs = srfs
 	defer func() { b.srfs = nil }()
+	// ... and, with ORDER BY, for window functions.
+	wc, err := b.newWinContext(sel.WindowClause)
+	if err != nil {
+		return nil, err
+	}
+	b.win = wc
+	defer func() { b.win = nil }()
 	var exprs []sql.Expr
 	var cols []colInfo
 	for _, t := range sel.TargetList {
@@ -529,7 +554,10 @@ func (b *builder) planSimpleSelect(sel *pg_query.SelectStmt) (node, error) {
 			n = &filterNode{in: n, pred: having}
 		}
 	}
-	b.srfs = nil
+	if len(wc.calls) > 0 {
+		n = &windowAggNode{in: n, wc: wc, calls: wc.calls}
+	}
+	b.srfs, b.win = nil, nil
 	if len(srfs.calls) > 0 {
 		n = &srfProjectNode{in: n, exprs: exprs, cols: cols, srfs: srfs}
 	} else {
@@ -578,7 +606,6 @@ func (b *builder) planSimpleSelect(sel *pg_query.SelectStmt) (node, error) {
 	if len(keys) > 0 {
 		n = &sortNode{in: n, keys: keys}
 	}
-	var err error
 	if n, err = b.planLimit(n, sel); err != nil {
 		return nil, err
 	}
@@ -608,7 +635,7 @@ func sortLocation(sb *pg_query.SortBy) int32 {
 // predicate builds a boolean condition (WHERE, HAVING, ON).
 func (b *builder) predicate(n *pg_query.Node, sc *scope, clause string) (sql.Expr, error) {
 	pb := *b
-	pb.srfs, pb.exprKind = nil, clause
+	pb.srfs, pb.win, pb.exprKind = nil, nil, clause
 	if clause == "JOIN/ON" {
 		pb.exprKind = "JOIN conditions"
 	}

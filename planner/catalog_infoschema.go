@@ -138,8 +138,8 @@ type isConstraint struct {
 
 // constraintsOf lists tab's constraints: the primary key, the unique
 // constraints and, as PostgreSQL 15 shows them, one CHECK constraint per
-// NOT NULL column named <nsp oid>_<table oid>_<attnum>_not_null. Plain
-// and vector indexes are not constraints.
+// NOT NULL column named <nsp oid>_<table oid>_<attnum>_not_null. Indexes
+// made by CREATE [UNIQUE] INDEX are not constraints.
 func constraintsOf(tab isTable) []isConstraint {
 	var out []isConstraint
 	for i, c := range tab.t.Columns {
@@ -150,7 +150,7 @@ func constraintsOf(tab isTable) []isConstraint {
 		}
 	}
 	for _, ix := range tab.t.Indexes {
-		if !ix.Primary && !ix.Unique || ix.IsVector() {
+		if !isConstraintIndex(&ix) {
 			continue
 		}
 		k := isConstraint{tab: tab, name: ix.Name, typ: "UNIQUE"}

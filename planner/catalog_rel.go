@@ -384,16 +384,10 @@ func indexKey(t *storage.TableDesc, ix *storage.IndexDesc) []int64 {
 	return out
 }
 
-// isConstraintIndex reports whether a unique index backs a UNIQUE
-// constraint rather than coming from CREATE UNIQUE INDEX. The catalog does
-// not record which; constraint names end in _key by PostgreSQL's naming
-// (an explicitly named constraint is taken for an index).
-func isConstraintIndex(ix *storage.IndexDesc) bool {
-	if ix.Primary {
-		return true
-	}
-	return ix.Unique && !ix.IsVector() && len(ix.Name) > 4 && ix.Name[len(ix.Name)-4:] == "_key"
-}
+// isConstraintIndex reports whether an index backs a PRIMARY KEY or
+// UNIQUE constraint rather than coming from CREATE [UNIQUE] INDEX: only
+// those have a pg_constraint row (and psql's "UNIQUE CONSTRAINT").
+func isConstraintIndex(ix *storage.IndexDesc) bool { return ix.IsConstraint() }
 
 func init() {
 	defineVirtual("pg_namespace", []colInfo{

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -86,13 +87,11 @@ func (b *builder) planCreateTable(cs *pg_query.CreateStmt) (*plan, error) {
 			return nil, sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", rv.Relname)
 		}
 		t := &storage.TableDesc{DBID: x.s.db.ID, SchemaID: sd.ID, Name: rv.Relname}
-		var pk []string
-		var pkName string
-		type uniq struct {
-			name string
-			cols []string
-		}
-		var uniques []uniq
+		// keys are the PRIMARY KEY and UNIQUE constraints in the order
+		// written; the primary key's index comes first, as PostgreSQL
+		// builds it first.
+		var pk *keySpec
+		var keys []*keySpec
 		for _, el := range cs.TableElts {
 			switch v := el.Node.(type) {
 			case *pg_query.Node_ColumnDef:
@@ -110,25 +109,34 @@ func (b *builder) planCreateTable(cs *pg_query.CreateStmt) (*plan, error) {
 					if pk != nil {
 						return nil, sql.Errorf(sql.CodeInvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", t.Name)
 					}
-					pk = []string{cd.Colname}
+					pk = &keySpec{name: columnPKName(cd), cols: []string{cd.Colname}, primary: true}
+					keys = append(keys, pk)
 				}
 				if colUnique != nil {
-					uniques = append(uniques, uniq{name: *colUnique, cols: []string{cd.Colname}})
+					keys = append(keys, &keySpec{name: *colUnique, cols: []string{cd.Colname}})
 				}
 				t.NextColumnID++
 				col.ID = t.NextColumnID
 				t.Columns = append(t.Columns, col)
 			case *pg_query.Node_Constraint:
 				c := v.Constraint
-				keys := stringsOf(c.Keys)
 				switch c.Contype {
 				case pg_query.ConstrType_CONSTR_PRIMARY:
 					if pk != nil {
 						return nil, sql.Errorf(sql.CodeInvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", t.Name)
 					}
-					pk, pkName = keys, c.Conname
+					k, err := keyConstraint(c)
+					if err != nil {
+						return nil, err
+					}
+					pk = k
+					keys = append(keys, pk)
 				case pg_query.ConstrType_CONSTR_UNIQUE:
-					uniques = append(uniques, uniq{name: c.Conname, cols: keys})
+					k, err := keyConstraint(c)
+					if err != nil {
+						return nil, err
+					}
+					keys = append(keys, k)
 				default:
 					return nil, sql.Errorf(sql.CodeFeatureNotSupported, "%s constraints are not supported yet", constraintName(c.Contype))
 				}
@@ -136,44 +144,56 @@ func (b *builder) planCreateTable(cs *pg_query.CreateStmt) (*plan, error) {
 				return nil, sql.Errorf(sql.CodeFeatureNotSupported, "table element %s is not supported yet", nodeName(el))
 			}
 		}
-		colID := func(name string) (uint32, error) {
-			for i := range t.Columns {
-				if t.Columns[i].Name == name {
-					return t.Columns[i].ID, nil
-				}
-			}
-			return 0, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" named in key does not exist", name)
-		}
+		// transformIndexConstraints: a key on the same columns as an
+		// earlier one (the primary key first) adds no index of its own; an
+		// unnamed earlier key takes its name.
+		var final []*keySpec
 		if pk != nil {
-			if pkName == "" {
-				pkName = t.Name + "_pkey"
-			}
-			idx := storage.IndexDesc{Name: pkName, Unique: true, Primary: true}
-			for _, name := range pk {
-				id, err := colID(name)
-				if err != nil {
-					return nil, err
-				}
-				idx.ColumnIDs = append(idx.ColumnIDs, id)
-				t.PrimaryKey = append(t.PrimaryKey, id)
-				t.Columns[t.ColumnIndex(id)].NotNull = true
-			}
-			t.Indexes = append(t.Indexes, idx)
+			final = append(final, pk)
 		}
-		for _, u := range uniques {
-			name := u.name
-			if name == "" {
-				name = t.Name + "_" + strings.Join(u.cols, "_") + "_key"
+		for _, k := range keys {
+			if k == pk {
+				continue
 			}
-			idx := storage.IndexDesc{Name: name, Unique: true}
-			for _, c := range u.cols {
-				id, err := colID(c)
+			dup := false
+			for _, prior := range final {
+				if slices.Equal(prior.cols, k.cols) {
+					if prior.name == "" {
+						prior.name = k.name
+					}
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				final = append(final, k)
+			}
+		}
+		if len(final) > 0 {
+			taken, err := relationNames(x, sd.ID, t)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range final {
+				if k.primary {
+					for _, name := range k.cols {
+						if t.ColumnByName(name) < 0 {
+							return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" named in key does not exist", name)
+						}
+					}
+					t.PrimaryKey = nil
+					for _, name := range k.cols {
+						pos := t.ColumnByName(name)
+						t.PrimaryKey = append(t.PrimaryKey, t.Columns[pos].ID)
+						t.Columns[pos].NotNull = true
+					}
+				}
+				idx, err := k.index(t, taken)
 				if err != nil {
 					return nil, err
 				}
-				idx.ColumnIDs = append(idx.ColumnIDs, id)
+				t.Indexes = append(t.Indexes, idx)
 			}
-			t.Indexes = append(t.Indexes, idx)
 		}
 		if err := x.txn.CreateTable(x.ctx, t); err != nil {
 			return nil, err
@@ -194,6 +214,67 @@ func constraintName(t pg_query.ConstrType) string {
 		return "generated column"
 	}
 	return strings.TrimPrefix(t.String(), "CONSTR_")
+}
+
+// keySpec is a PRIMARY KEY or UNIQUE constraint of CREATE TABLE or ALTER
+// TABLE ADD: its name ("" until one is chosen) and columns.
+type keySpec struct {
+	name    string
+	cols    []string
+	primary bool
+}
+
+// keyConstraint reads a table-level PRIMARY KEY or UNIQUE constraint,
+// refusing the clauses QuartzDB's indexes cannot honour.
+func keyConstraint(c *pg_query.Constraint) (*keySpec, error) {
+	if c.Indexname != "" {
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "%s USING INDEX is not supported yet", constraintName(c.Contype))
+	}
+	if len(c.Including) > 0 {
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "INCLUDE columns are not supported yet")
+	}
+	if c.Deferrable {
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "deferrable constraints are not supported yet")
+	}
+	if c.NullsNotDistinct {
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "NULLS NOT DISTINCT is not supported yet")
+	}
+	return &keySpec{name: c.Conname, cols: stringsOf(c.Keys), primary: c.Contype == pg_query.ConstrType_CONSTR_PRIMARY}, nil
+}
+
+// columnPKName is the name a column's PRIMARY KEY constraint gives, if any.
+func columnPKName(cd *pg_query.ColumnDef) string {
+	for _, cn := range cd.Constraints {
+		if c := cn.GetConstraint(); c.Contype == pg_query.ConstrType_CONSTR_PRIMARY {
+			return c.Conname
+		}
+	}
+	return ""
+}
+
+// index builds the constraint's index on t, naming it as PostgreSQL does
+// when it has no name (<table>_pkey, <table>_<cols>_key, then with 1, 2,
+// ... after the label) and failing with 42P07 when its name is taken.
+func (k *keySpec) index(t *storage.TableDesc, taken map[string]bool) (storage.IndexDesc, error) {
+	idx := storage.IndexDesc{Name: k.name, Unique: true, Primary: k.primary, Constraint: true}
+	for _, name := range k.cols {
+		pos := t.ColumnByName(name)
+		if pos < 0 {
+			return idx, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" named in key does not exist", name)
+		}
+		idx.ColumnIDs = append(idx.ColumnIDs, t.Columns[pos].ID)
+	}
+	switch {
+	case idx.Name == "" && k.primary:
+		idx.Name = chooseRelationName(taken, t.Name, "", "pkey")
+	case idx.Name == "":
+		idx.Name = chooseRelationName(taken, t.Name, indexNameAddition(k.cols), "key")
+	case taken[idx.Name]:
+		return idx, sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", idx.Name)
+	default:
+		taken[idx.Name] = true
+	}
+	return idx, nil
 }
 
 // at returns a builder bound to the execution's transaction.
@@ -365,6 +446,9 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 			return nil, sql.Errorf(sql.CodeUndefinedTable, "relation \"%s\" does not exist", as.Relation.Relname)
 		}
 		t = t.Clone()
+		// built names the unique indexes ADD CONSTRAINT builds, whose
+		// duplicates UpdateTable reports.
+		built := map[string]bool{}
 		for _, c := range as.Cmds {
 			cmd := c.GetAlterTableCmd()
 			switch cmd.Subtype {
@@ -387,8 +471,8 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 				if err != nil {
 					return nil, err
 				}
-				if isPK || unique != nil || seq != "" {
-					return nil, sql.Errorf(sql.CodeFeatureNotSupported, "ADD COLUMN with PRIMARY KEY, UNIQUE, serial or identity is not supported yet")
+				if isPK || seq != "" {
+					return nil, sql.Errorf(sql.CodeFeatureNotSupported, "ADD COLUMN with PRIMARY KEY, serial or identity is not supported yet")
 				}
 				// Existing rows read the default as it is now (a volatile
 				// default is evaluated once, unlike PostgreSQL's rewrite).
@@ -419,6 +503,18 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 				t.NextColumnID++
 				col.ID = t.NextColumnID
 				t.Columns = append(t.Columns, col)
+				if unique != nil {
+					taken, err := relationNames(x, t.SchemaID, t)
+					if err != nil {
+						return nil, err
+					}
+					idx, err := (&keySpec{name: *unique, cols: []string{col.Name}}).index(t, taken)
+					if err != nil {
+						return nil, err
+					}
+					t.Indexes = append(t.Indexes, idx)
+					built[idx.Name] = true
+				}
 			case pg_query.AlterTableType_AT_DropColumn:
 				pos := t.ColumnByName(cmd.Name)
 				if pos < 0 {
@@ -471,15 +567,84 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 					}
 					t.Columns[pos].Default = text
 				}
+			case pg_query.AlterTableType_AT_AddConstraint:
+				name, err := addKeyConstraint(x, t, cmd.Def.GetConstraint())
+				if err != nil {
+					return nil, err
+				}
+				built[name] = true
+			case pg_query.AlterTableType_AT_DropConstraint:
+				if err := dropKeyConstraint(x, t, cmd); err != nil {
+					return nil, err
+				}
 			default:
 				return nil, sql.Errorf(sql.CodeFeatureNotSupported, "ALTER TABLE %s is not supported yet", strings.TrimPrefix(cmd.Subtype.String(), "AT_"))
 			}
 		}
 		if err := x.txn.UpdateTable(x.ctx, t); err != nil {
-			return nil, err
+			return nil, uniqueBuildError(err, built)
 		}
 		return &listCursor{tag: "ALTER TABLE"}, nil
 	}}, nil
+}
+
+// addKeyConstraint adds ALTER TABLE ADD [CONSTRAINT name] UNIQUE (cols)
+// to t and returns the index's name; UpdateTable builds it over the rows.
+// ADD PRIMARY KEY would rekey every row (a table without one is keyed by a
+// hidden row id), which storage cannot do yet.
+func addKeyConstraint(x *execCtx, t *storage.TableDesc, c *pg_query.Constraint) (string, error) {
+	if c == nil {
+		return "", sql.Errorf(sql.CodeFeatureNotSupported, "ALTER TABLE ADD CONSTRAINT without a constraint is not supported")
+	}
+	switch c.Contype {
+	case pg_query.ConstrType_CONSTR_UNIQUE:
+	case pg_query.ConstrType_CONSTR_PRIMARY:
+		if t.PrimaryIndex() != nil {
+			return "", sql.Errorf(sql.CodeInvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", t.Name)
+		}
+		return "", sql.Errorf(sql.CodeFeatureNotSupported, "ALTER TABLE ADD PRIMARY KEY is not supported yet").
+			WithHint("Declare the primary key in CREATE TABLE, or add a UNIQUE constraint on NOT NULL columns.")
+	default:
+		return "", sql.Errorf(sql.CodeFeatureNotSupported, "%s constraints are not supported yet", constraintName(c.Contype))
+	}
+	k, err := keyConstraint(c)
+	if err != nil {
+		return "", err
+	}
+	taken, err := relationNames(x, t.SchemaID, t)
+	if err != nil {
+		return "", err
+	}
+	idx, err := k.index(t, taken)
+	if err != nil {
+		return "", err
+	}
+	t.Indexes = append(t.Indexes, idx)
+	return idx.Name, nil
+}
+
+// dropKeyConstraint removes ALTER TABLE DROP CONSTRAINT [IF EXISTS] name:
+// a UNIQUE constraint and its index. Dropping the primary key would rekey
+// every row under a hidden row id, which storage cannot do yet.
+func dropKeyConstraint(x *execCtx, t *storage.TableDesc, cmd *pg_query.AlterTableCmd) error {
+	pos := -1
+	for i := range t.Indexes {
+		if t.Indexes[i].Name == cmd.Name && t.Indexes[i].IsConstraint() {
+			pos = i
+		}
+	}
+	if pos < 0 {
+		if cmd.MissingOk {
+			x.s.notice("NOTICE", "00000", "constraint \"%s\" of relation \"%s\" does not exist, skipping", cmd.Name, t.Name)
+			return nil
+		}
+		return sql.Errorf(sql.CodeUndefinedObject, "constraint \"%s\" of relation \"%s\" does not exist", cmd.Name, t.Name)
+	}
+	if t.Indexes[pos].Primary {
+		return sql.Errorf(sql.CodeFeatureNotSupported, "dropping the primary key of a table is not supported yet")
+	}
+	t.Indexes = append(t.Indexes[:pos:pos], t.Indexes[pos+1:]...)
+	return nil
 }
 
 func (b *builder) planRename(rs *pg_query.RenameStmt) (*plan, error) {

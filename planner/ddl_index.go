@@ -1,9 +1,11 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
@@ -117,21 +119,24 @@ func (b *builder) planCreateIndex(st *pg_query.IndexStmt) (*plan, error) {
 				return nil, sql.Errorf(sql.CodeInvalidParameterValue, "unrecognized parameter \"%s\"", o.GetDefElem().GetDefname())
 			}
 		}
+		// Index names share the namespace of the table's schema with
+		// every other relation there.
+		taken, err := relationNames(x, t.SchemaID, t)
+		if err != nil {
+			return nil, err
+		}
 		if ix.Name == "" {
-			ix.Name = uniqueIndexName(t, t.Name+"_"+strings.Join(colNames, "_")+"_idx")
-		} else if indexNamed(t, ix.Name) != nil || ix.Name == t.Name {
+			ix.Name = chooseRelationName(taken, t.Name, indexNameAddition(colNames), "idx")
+		} else if taken[ix.Name] {
 			if st.IfNotExists {
 				x.s.notice("NOTICE", "42P07", "relation \"%s\" already exists, skipping", ix.Name)
 				return &listCursor{tag: "CREATE INDEX"}, nil
 			}
 			return nil, sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", ix.Name)
 		}
-		if other, err := x.s.findTable(x.ctx, x.txn, "", ix.Name); err == nil && other != nil {
-			return nil, sql.Errorf(sql.CodeDuplicateTable, "relation \"%s\" already exists", ix.Name)
-		}
 		t.Indexes = append(t.Indexes, ix)
 		if err := x.txn.UpdateTable(x.ctx, t); err != nil {
-			return nil, err
+			return nil, uniqueBuildError(err, map[string]bool{ix.Name: true})
 		}
 		if method == "hnsw" {
 			// UpdateTable assigned the index its id; read it back.
@@ -238,17 +243,109 @@ func indexNamed(t *storage.TableDesc, name string) *storage.IndexDesc {
 	return nil
 }
 
-// uniqueIndexName is PostgreSQL's ChooseRelationName: base, then base1,
-// base2, ... until no index of the table has it.
-func uniqueIndexName(t *storage.TableDesc, base string) string {
-	if len(base) > 63 {
-		base = base[:63]
+// relationNames lists the relation names taken in schema schemaID of the
+// session's database: tables, their indexes and sequences. pending is the
+// table being created or altered, whose indexes may not be stored yet; its
+// in-memory state replaces the stored one.
+func relationNames(x *execCtx, schemaID uint32, pending *storage.TableDesc) (map[string]bool, error) {
+	tables, err := x.txn.ListTables(x.ctx, x.s.db.ID)
+	if err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
 	}
-	name := base
-	for i := 1; indexNamed(t, name) != nil; i++ {
-		name = base + strconv.Itoa(i)
+	taken := map[string]bool{}
+	add := func(t *storage.TableDesc) {
+		taken[t.Name] = true
+		for _, ix := range t.Indexes {
+			taken[ix.Name] = true
+		}
+		for i := range t.Columns {
+			if t.Columns[i].SequenceKey != "" {
+				taken[sequenceName(t, &t.Columns[i])] = true
+			}
+		}
+	}
+	for _, t := range tables {
+		if t.SchemaID == schemaID && (pending == nil || t.ID != pending.ID || pending.ID == 0) {
+			add(t)
+		}
+	}
+	if pending != nil {
+		add(pending)
+	}
+	return taken, nil
+}
+
+// makeObjectName is PostgreSQL's makeObjectName: name1_name2_label, the
+// longer of name1 and name2 shortened until the whole fits in 63 bytes.
+func makeObjectName(name1, name2, label string) string {
+	n1, n2 := len(name1), len(name2)
+	overhead := 0
+	if name2 != "" {
+		overhead++
+	}
+	if label != "" {
+		overhead += len(label) + 1
+	}
+	avail := 63 - overhead
+	for n1+n2 > avail {
+		if n1 > n2 {
+			n1 = clipRune(name1, n1-1)
+		} else {
+			n2 = clipRune(name2, n2-1)
+		}
+	}
+	name := name1[:n1]
+	if name2 != "" {
+		name += "_" + name2[:n2]
+	}
+	if label != "" {
+		name += "_" + label
 	}
 	return name
+}
+
+// clipRune shortens n to a UTF-8 character boundary of s, as pg_mbcliplen.
+func clipRune(s string, n int) int {
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
+}
+
+// chooseRelationName is PostgreSQL's ChooseRelationName: name1_name2_label,
+// then with label1, label2, ... until no relation in taken has the name.
+// The chosen name is added to taken.
+func chooseRelationName(taken map[string]bool, name1, name2, label string) string {
+	name := makeObjectName(name1, name2, label)
+	for i := 1; taken[name]; i++ {
+		name = makeObjectName(name1, name2, label+strconv.Itoa(i))
+	}
+	taken[name] = true
+	return name
+}
+
+// indexNameAddition is ChooseIndexNameAddition: the column names joined
+// by underscores, cut to a name's length.
+func indexNameAddition(cols []string) string {
+	s := strings.Join(cols, "_")
+	if len(s) > 63 {
+		s = s[:clipRune(s, 63)]
+	}
+	return s
+}
+
+// uniqueBuildError turns the 23505 of a unique index built over existing
+// rows into PostgreSQL's "could not create unique index"; other errors
+// pass unchanged.
+func uniqueBuildError(err error, names map[string]bool) error {
+	var e *sql.Error
+	if !errors.As(err, &e) || e.Code != sql.CodeUniqueViolation || !names[e.ConstraintName] {
+		return err
+	}
+	ne := *e
+	ne.Message = fmt.Sprintf("could not create unique index \"%s\"", e.ConstraintName)
+	ne.Detail = strings.TrimSuffix(e.Detail, " already exists.") + " is duplicated."
+	return &ne
 }
 
 // findIndex finds the table holding the index called name in the current
@@ -283,7 +380,7 @@ func (b *builder) planDropIndex(ds *pg_query.DropStmt) (*plan, error) {
 				}
 				return nil, sql.Errorf(sql.CodeUndefinedObject, "index \"%s\" does not exist", name)
 			}
-			if ix.Primary || ix.Unique {
+			if ix.IsConstraint() {
 				return nil, sql.Errorf(sql.CodeDependentObjectsStillExist, "cannot drop index %s because constraint %s on table %s requires it", name, name, t.Name).
 					WithHint("You can drop constraint %s on table %s instead.", name, t.Name)
 			}

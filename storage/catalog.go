@@ -77,6 +77,12 @@ type IndexDesc struct {
 	ColumnIDs []uint32
 	Unique    bool
 	Primary   bool
+	// Constraint marks the index of a PRIMARY KEY or UNIQUE constraint
+	// (CREATE TABLE, ALTER TABLE ADD CONSTRAINT), as opposed to one made by
+	// CREATE UNIQUE INDEX: the catalog shows a pg_constraint row only for
+	// these, and DROP INDEX refuses them. Primary keys stored before the
+	// field existed count as constraints (see IsConstraint).
+	Constraint bool `json:",omitempty"`
 	// Method is the access method: "" or "btree", or "hnsw".
 	Method string `json:",omitempty"`
 	// OpClasses names each column's operator class ("vector_l2_ops"), empty
@@ -89,6 +95,11 @@ type IndexDesc struct {
 
 // IsVector reports whether ix is a vector index maintained outside storage.
 func (ix *IndexDesc) IsVector() bool { return ix.Method == "hnsw" }
+
+// IsConstraint reports whether ix backs a PRIMARY KEY or UNIQUE constraint.
+func (ix *IndexDesc) IsConstraint() bool {
+	return ix.Primary || ix.Constraint && ix.Unique && !ix.IsVector()
+}
 
 // HasHiddenRowID reports whether the table has no primary key, so its rows
 // carry a trailing hidden row id.
@@ -507,7 +518,7 @@ func (t *Txn) CreateTable(ctx context.Context, td *TableDesc) error {
 		return err
 	}
 	if len(td.PrimaryKey) > 0 && td.PrimaryIndex() == nil {
-		td.Indexes = append([]IndexDesc{{Name: td.Name + "_pkey", ColumnIDs: td.PrimaryKey, Unique: true, Primary: true}}, td.Indexes...)
+		td.Indexes = append([]IndexDesc{{Name: td.Name + "_pkey", ColumnIDs: td.PrimaryKey, Unique: true, Primary: true, Constraint: true}}, td.Indexes...)
 	}
 	if err := t.assignIndexIDs(ctx, td); err != nil {
 		return err

@@ -226,17 +226,9 @@ func TestGORM(t *testing.T) {
 		slices.Sort(names)
 		// GORM lists the indexes that back no constraint (no pg_constraint
 		// row with conindid = the index): PostgreSQL gives only
-		// idx_items_score here.
-		// GAP (QuartzDB): pg_constraint has a contype 'u' row for a unique
-		// constraint only when it has the default name <table>_<column>_key,
-		// so GORM's uni_items_name shows up as a plain index. Logged as GAP
-		// until fixed; anything else fails.
+		// idx_items_score here, not the unique constraint uni_items_name.
 		if want := []string{"idx_items_score[score]"}; !slices.Equal(names, want) {
-			if slices.Equal(names, []string{"idx_items_score[score]", "uni_items_name[name]"}) {
-				t.Logf("GAP: GetIndexes lists the unique constraint uni_items_name as an index: %q", names)
-			} else {
-				t.Errorf("GetIndexes = %q, want %q", names, want)
-			}
+			t.Errorf("GetIndexes = %q, want %q", names, want)
 		}
 	})
 
@@ -311,22 +303,11 @@ func TestGORM(t *testing.T) {
 		}
 	})
 
-	// GAP (QuartzDB): information_schema.table_constraints and
-	// constraint_column_usage list an index made by CREATE UNIQUE INDEX as a
-	// UNIQUE constraint (PostgreSQL lists only constraints), so the second
-	// AutoMigrate of a uniqueIndex field finds a unique constraint the model
-	// does not declare and sends ALTER TABLE "indexed_items" DROP CONSTRAINT
-	// "uni_indexed_items_code", which QuartzDB refuses (0A000; PostgreSQL
-	// would not send it). Logged as GAP until fixed; any other outcome fails.
+	// A uniqueIndex field is a unique index, not a constraint: the second
+	// AutoMigrate finds no unique constraint the model lacks (information
+	// schema lists only constraints) and sends nothing.
 	t.Run("uniqueIndex", func(t *testing.T) {
 		ddl, err := migrateTwice(db, rec, &gormIndexed{}, func() {})
-		if err != nil && strings.Contains(err.Error(), "DropConstraint is not supported") &&
-			slices.ContainsFunc(rec.since(max(0, rec.count()-1)), func(s string) bool {
-				return strings.HasPrefix(s, `ALTER TABLE "indexed_items" DROP CONSTRAINT "uni_indexed_items_code"`)
-			}) {
-			t.Logf("GAP: second AutoMigrate of a uniqueIndex field: %v", err)
-			return
-		}
 		if err != nil {
 			fail("AutoMigrate", err)
 		}

@@ -24,11 +24,9 @@ const migrations = {
       await knex.schema.createTable('items', (table) => {
         table.increments('id');
         table.string('name').notNullable();
-        // GAP (QuartzDB): `.unique()` makes Knex send ALTER TABLE ... ADD
-        // CONSTRAINT items_name_unique UNIQUE (name), refused with 0A000
-        // "ALTER TABLE AddConstraint is not supported yet"; a unique index
-        // gives the same 23505 until then.
-        table.unique(['name'], { indexName: 'items_name_unique', useConstraint: false });
+        // Knex sends ALTER TABLE ... ADD CONSTRAINT items_name_unique
+        // UNIQUE (name) after the CREATE TABLE.
+        table.unique(['name']);
         table.specificType('embedding', 'vector(3)');
         table.timestamps(true, true);
       });
@@ -125,7 +123,7 @@ try {
   });
 
   await check('unique violation surfaces as 23505', async () => {
-    await assert.rejects(knex('items').insert({ name: 'b', embedding: pgvector.toSql([1, 1, 1]) }), { code: '23505' });
+    await assert.rejects(knex('items').insert({ name: 'b', embedding: pgvector.toSql([1, 1, 1]) }), { code: '23505', constraint: 'items_name_unique' });
   });
 
   await check('migrate.rollback drops the table', async () => {

@@ -14,16 +14,8 @@ import (
 // tenant on its own database, over one store.
 func tenantSessions(t *testing.T) (admin, a, b *Session) {
 	t.Helper()
-	store, err := storage.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	ctx := context.Background()
-	if err := Bootstrap(ctx, store); err != nil {
-		t.Fatal(err)
-	}
-	eng := NewEngine(store)
+	eng := testEngine(t)
 	open := func(opts SessionOptions) *Session {
 		s, err := eng.NewSession(ctx, opts)
 		if err != nil {

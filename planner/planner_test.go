@@ -9,19 +9,24 @@ import (
 	"github.com/quartzdb/quartzdb/storage"
 )
 
-// testSession opens a session over fresh storage.
-func testSession(t *testing.T) *Session {
+// testEngine opens an engine over fresh, bootstrapped storage.
+func testEngine(t *testing.T) *Engine {
 	t.Helper()
 	store, err := storage.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	ctx := context.Background()
-	if err := Bootstrap(ctx, store); err != nil {
+	if err := Bootstrap(context.Background(), store); err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewEngine(store).NewSession(ctx, SessionOptions{User: "admin", Database: DefaultDatabase})
+	return NewEngine(store)
+}
+
+// testSession opens an admin session over fresh storage.
+func testSession(t *testing.T) *Session {
+	t.Helper()
+	s, err := testEngine(t).NewSession(context.Background(), SessionOptions{User: "admin", Database: DefaultDatabase})
 	if err != nil {
 		t.Fatal(err)
 	}

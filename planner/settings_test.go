@@ -6,24 +6,15 @@ import (
 	"testing"
 
 	"github.com/quartzdb/quartzdb/sql"
-	"github.com/quartzdb/quartzdb/storage"
 )
 
 // settingsSession opens a session with startup parameters, collecting the
 // notices it raises.
 func settingsSession(t *testing.T, startup map[string]string) (*Session, *[]string) {
 	t.Helper()
-	store, err := storage.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	ctx := context.Background()
-	if err := Bootstrap(ctx, store); err != nil {
-		t.Fatal(err)
-	}
 	var notices []string
-	s, err := NewEngine(store).NewSession(ctx, SessionOptions{User: "admin", Database: DefaultDatabase, StartupParams: startup,
+	s, err := testEngine(t).NewSession(ctx, SessionOptions{User: "admin", Database: DefaultDatabase, StartupParams: startup,
 		Notice: func(e *sql.Error) { notices = append(notices, e.Severity+" "+e.Message) }})
 	if err != nil {
 		t.Fatal(err)

@@ -38,8 +38,9 @@ func TestStatementKind(t *testing.T) {
 }
 
 // meteredServer is startAuthServer with a billing.Meter (over a store of
-// its own), billing suspensions and metrics.
-func meteredServer(t *testing.T) (*authServer, *billing.Meter, *billing.Suspensions) {
+// its own), billing suspensions and metrics; configure may add to its
+// configuration (given the ledger's store).
+func meteredServer(t *testing.T, configure ...func(*Config, *storage.DB)) (*authServer, *billing.Meter, *billing.Suspensions) {
 	t.Helper()
 	ctx := context.Background()
 	ledger, err := storage.Open(t.TempDir())
@@ -63,6 +64,9 @@ func meteredServer(t *testing.T) (*authServer, *billing.Meter, *billing.Suspensi
 	s := startAuthServer(t, "127.0.0.1:0", func(cfg *Config) {
 		cfg.Meter, cfg.Usage, cfg.Suspended = meter, LedgerUsage{Meter: meter}, susp.Suspended
 		cfg.Metrics = NewMetrics(MetricSources{Vectors: cfg.Engine.VectorStats}, false)
+		for _, f := range configure {
+			f(cfg, ledger)
+		}
 	})
 	return s, meter, susp
 }
@@ -189,32 +193,20 @@ func TestSuspendedTenant(t *testing.T) {
 func TestBillingWebhookSuspends(t *testing.T) {
 	const secret = "whsec_test_secret"
 	ctx := context.Background()
-	ledger, err := storage.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	meter, err := billing.Open(ctx, ledger, billing.Config{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	susp, err := billing.OpenSuspensions(ctx, ledger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = meter.Close()
-		ledger.Close()
-	})
-	// The exporter never calls Stripe here: the events name their tenant
-	// in the customer's metadata.
-	exp, err := billing.NewExporter(ledger, meter, func(context.Context) ([]string, error) { return nil, nil },
-		billing.StripeConfig{Key: "sk_test_unused", URL: "http://127.0.0.1:1", WebhookSecret: secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := startAuthServer(t, "127.0.0.1:0", func(cfg *Config) {
-		cfg.Meter, cfg.Usage, cfg.Suspended = meter, LedgerUsage{Meter: meter}, susp.Suspended
-		cfg.BillingWebhook = exp.WebhookHandler(susp)
+	s, _, _ := meteredServer(t, func(cfg *Config, ledger *storage.DB) {
+		// The exporter never calls Stripe here: the events name their
+		// tenant in the customer's metadata.
+		meter := cfg.Meter.(*billing.Meter)
+		susp, err := billing.OpenSuspensions(ctx, ledger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exp, err := billing.NewExporter(ledger, meter, func(context.Context) ([]string, error) { return nil, nil },
+			billing.StripeConfig{Key: "sk_test_unused", URL: "http://127.0.0.1:1", WebhookSecret: secret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Suspended, cfg.BillingWebhook = susp.Suspended, exp.WebhookHandler(susp)
 	})
 	key, keyID := s.key(t, "acme", "free")
 	conn := s.connect(t, auth.KeyUser(keyID), key, "acme")

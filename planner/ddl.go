@@ -449,9 +449,19 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 		// built names the unique indexes ADD CONSTRAINT builds, whose
 		// duplicates UpdateTable reports.
 		built := map[string]bool{}
+		var retypes []colRetype
+		// setNotNull lists the columns SET NOT NULL made NOT NULL, whose
+		// existing rows must be checked.
+		setNotNull := map[uint32]bool{}
 		for _, c := range as.Cmds {
 			cmd := c.GetAlterTableCmd()
 			switch cmd.Subtype {
+			case pg_query.AlterTableType_AT_AlterColumnType:
+				rt, err := b.alterColumnType(t, cmd, retypes)
+				if err != nil {
+					return nil, err
+				}
+				retypes = append(retypes, rt)
 			case pg_query.AlterTableType_AT_AddColumn:
 				cd := cmd.Def.GetColumnDef()
 				exists := false
@@ -549,7 +559,14 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 				if pos < 0 {
 					return nil, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cmd.Name, t.Name)
 				}
-				t.Columns[pos].NotNull = cmd.Subtype == pg_query.AlterTableType_AT_SetNotNull
+				set := cmd.Subtype == pg_query.AlterTableType_AT_SetNotNull
+				if !set && slices.Contains(t.PrimaryKey, t.Columns[pos].ID) {
+					return nil, sql.Errorf(sql.CodeInvalidTableDefinition, "column \"%s\" is in a primary key", cmd.Name)
+				}
+				if set && !t.Columns[pos].NotNull {
+					setNotNull[t.Columns[pos].ID] = true
+				}
+				t.Columns[pos].NotNull = set
 			case pg_query.AlterTableType_AT_ColumnDefault:
 				pos := t.ColumnByName(cmd.Name)
 				if pos < 0 {
@@ -581,11 +598,287 @@ func (b *builder) planAlterTable(as *pg_query.AlterTableStmt) (*plan, error) {
 				return nil, sql.Errorf(sql.CodeFeatureNotSupported, "ALTER TABLE %s is not supported yet", strings.TrimPrefix(cmd.Subtype.String(), "AT_"))
 			}
 		}
+		if err := b.rewriteRows(x, t, retypes, setNotNull, built); err != nil {
+			return nil, uniqueBuildError(err, built)
+		}
 		if err := x.txn.UpdateTable(x.ctx, t); err != nil {
 			return nil, uniqueBuildError(err, built)
 		}
 		return &listCursor{tag: "ALTER TABLE"}, nil
 	}}, nil
+}
+
+// colRetype is one ALTER COLUMN ... TYPE of a statement.
+type colRetype struct {
+	id   uint32
+	name string
+	// from and to are the column's types before and after; rewrite is
+	// false when they are equal and there is no USING, which changes
+	// nothing (PostgreSQL skips the rewrite too).
+	from, to sql.Type
+	// using is the USING expression, nil to convert the column itself
+	// with the assignment cast.
+	using   *pg_query.Node
+	rewrite bool
+}
+
+// alterColumnType applies ALTER [COLUMN] c [SET DATA] TYPE type [USING
+// expr] to t's descriptor: the type, and the default converted to it. The
+// rows are converted by rewriteRows once every command has been seen.
+func (b *builder) alterColumnType(t *storage.TableDesc, cmd *pg_query.AlterTableCmd, prior []colRetype) (colRetype, error) {
+	pos := t.ColumnByName(cmd.Name)
+	if pos < 0 {
+		return colRetype{}, sql.Errorf(sql.CodeUndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cmd.Name, t.Name)
+	}
+	col := &t.Columns[pos]
+	cd := cmd.Def.GetColumnDef()
+	if cd == nil || cd.TypeName == nil {
+		return colRetype{}, sql.Errorf(sql.CodeSyntaxError, "ALTER COLUMN TYPE without a type")
+	}
+	typ, err := sql.TypeFromAST(cd.TypeName)
+	if err != nil {
+		// PostgreSQL reports no position here, unlike in CREATE TABLE.
+		e := *sql.Wrap(err)
+		e.Position = 0
+		return colRetype{}, &e
+	}
+	rt := colRetype{id: col.ID, name: col.Name, from: col.Type, to: typ, using: cd.RawDefault}
+	rt.rewrite = typ != col.Type || rt.using != nil
+	if rt.using == nil && typ.OID != col.Type.OID && !sql.CanCastAssignment(col.Type, typ) {
+		return rt, sql.Errorf(sql.CodeDatatypeMismatch, "column \"%s\" cannot be cast automatically to type %s", col.Name, sql.FormatType(typ)).
+			WithHint("You might need to specify \"USING %s::%s\".", quoteIdent(col.Name), sql.FormatType(typ))
+	}
+	for _, p := range prior {
+		if p.id == col.ID {
+			return rt, sql.Errorf(sql.CodeFeatureNotSupported, "cannot alter type of column \"%s\" twice", col.Name)
+		}
+	}
+	if !rt.rewrite {
+		return rt, nil
+	}
+	if col.Identity != 0 {
+		switch typ.OID {
+		case sql.OIDInt2, sql.OIDInt4, sql.OIDInt8:
+		default:
+			return rt, sql.Errorf(sql.CodeInvalidParameterValue, "identity column type must be smallint, integer, or bigint")
+		}
+	}
+	for _, ix := range t.Indexes {
+		if ix.IsVector() && slices.Contains(ix.ColumnIDs, col.ID) {
+			// The graph holds the old values' vectors; rebuilding it is
+			// left to DROP INDEX and CREATE INDEX.
+			return rt, sql.Errorf(sql.CodeFeatureNotSupported, "cannot alter type of column \"%s\" used by hnsw index \"%s\"", col.Name, ix.Name).
+				WithHint("Drop the index, alter the column, and create the index again.")
+		}
+	}
+	if col.Default != "" && col.Identity == 0 {
+		// The default keeps its meaning: the expression as PostgreSQL
+		// cooked it for the old type (literals labelled with that type),
+		// converted to the new one on use.
+		text, _ := displayDefault(col.Default, col.Type).(string)
+		if text != "" {
+			if _, err := b.parseDefault(text, typ); err != nil {
+				if code := sql.CodeOf(err); code == sql.CodeDatatypeMismatch || code == sql.CodeCannotCoerce {
+					return rt, sql.Errorf(sql.CodeDatatypeMismatch, "default for column \"%s\" cannot be cast automatically to type %s", col.Name, sql.FormatType(typ))
+				}
+				return rt, fmt.Errorf("default of column %s: %w", col.Name, err)
+			}
+		}
+		col.Default = text
+	}
+	col.Type = typ
+	return rt, nil
+}
+
+// rewriteRows converts every row of t for the statement's ALTER COLUMN
+// TYPE commands, in the statement's transaction, and checks the NOT NULL
+// columns: all of them when rows are rewritten, else those SET NOT NULL
+// made so. Indexes over a converted column are emptied first and rebuilt
+// by the caller's UpdateTable (keeping their OIDs), so converted values
+// never collide with old entries half-way; their names go into built so
+// a duplicate reads as PostgreSQL's "could not create unique index".
+func (b *builder) rewriteRows(x *execCtx, t *storage.TableDesc, retypes []colRetype, setNotNull map[uint32]bool, built map[string]bool) error {
+	retyped := map[uint32]colRetype{}
+	for _, rt := range retypes {
+		if rt.rewrite {
+			retyped[rt.id] = rt
+		}
+	}
+	if len(retyped) == 0 && len(setNotNull) == 0 {
+		return nil
+	}
+	// old reads the stored rows: t's layout with the types before.
+	old := t.Clone()
+	for i := range old.Columns {
+		if rt, ok := retyped[old.Columns[i].ID]; ok {
+			old.Columns[i].Type = rt.from
+		}
+	}
+	check := func(row []sql.Datum, all bool) error {
+		for i, c := range t.Columns {
+			if c.NotNull && (all || setNotNull[c.ID]) && row[i] == nil {
+				e := sql.Errorf(sql.CodeNotNullViolation, "column \"%s\" of relation \"%s\" contains null values", c.Name, t.Name)
+				e.TableName, e.ColumnName = t.Name, c.Name
+				return e
+			}
+		}
+		return nil
+	}
+	if len(retyped) == 0 {
+		return scanRows(x, old, func(row []sql.Datum) error { return check(row, false) })
+	}
+	conv, err := b.retypeExprs(t, old, retyped)
+	if err != nil {
+		return err
+	}
+	var pkConv []int
+	for _, id := range t.PrimaryKey {
+		if _, ok := retyped[id]; ok {
+			pkConv = append(pkConv, t.ColumnIndex(id))
+		}
+	}
+	// mid is t without the indexes to rebuild: storing it drops their
+	// entries, and the rewrite maintains only the others.
+	mid := t.Clone()
+	mid.Indexes = mid.Indexes[:0]
+	for _, ix := range t.Indexes {
+		rebuild := false
+		for _, id := range ix.ColumnIDs {
+			if _, ok := retyped[id]; ok && !ix.Primary {
+				rebuild = true
+			}
+		}
+		if rebuild {
+			built[ix.Name] = true
+		} else {
+			mid.Indexes = append(mid.Indexes, ix)
+		}
+	}
+	for i := range t.Columns {
+		if _, ok := retyped[t.Columns[i].ID]; ok {
+			// Every row stores the converted value from now on.
+			t.Columns[i].Missing, mid.Columns[i].Missing = nil, nil
+		}
+	}
+	if err := x.txn.UpdateTable(x.ctx, mid); err != nil {
+		return err
+	}
+	return scanRows(x, old, func(row []sql.Datum) error {
+		nr := slices.Clone(row)
+		for i, e := range conv {
+			if e == nil {
+				continue
+			}
+			v, err := e.Eval(x.ec, row)
+			if err != nil {
+				return err
+			}
+			nr[i] = v
+		}
+		if err := check(nr, true); err != nil {
+			return err
+		}
+		for _, i := range pkConv {
+			// Rows are keyed by their primary key: a conversion that
+			// changes the key's encoding would move every row.
+			ok, err := sameKey(row[i], nr[i])
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return sql.Errorf(sql.CodeFeatureNotSupported, "changing the type of primary key column \"%s\" is not supported when it changes how rows are keyed", t.Columns[i].Name).
+					WithHint("Rows are stored by primary key; a conversion that keeps the key's value (integer to bigint, varchar to text) is supported.")
+			}
+		}
+		return x.txn.UpdateRow(x.ctx, mid, row, nr)
+	})
+}
+
+// sameKey reports whether a and b encode to the same storage key.
+func sameKey(a, b sql.Datum) (bool, error) {
+	ka, err := storage.AppendKeyDatum(nil, a)
+	if err != nil {
+		return false, fmt.Errorf("primary key value: %w", err)
+	}
+	kb, err := storage.AppendKeyDatum(nil, b)
+	if err != nil {
+		return false, fmt.Errorf("primary key value: %w", err)
+	}
+	return string(ka) == string(kb), nil
+}
+
+// retypeExprs builds, for each position of t, the expression computing a
+// converted column's new value from a row read with old (nil for the
+// columns that keep theirs): the USING expression or the column, with
+// the assignment cast to the new type.
+func (b *builder) retypeExprs(t, old *storage.TableDesc, retyped map[uint32]colRetype) ([]sql.Expr, error) {
+	sc := tableScope(old, old.Name)
+	conv := make([]sql.Expr, len(t.Columns))
+	for i, c := range old.Columns {
+		rt, ok := retyped[c.ID]
+		if !ok {
+			continue
+		}
+		var e sql.Expr = &sql.ColRef{Index: i, Typ: rt.from, Name: c.Name}
+		if rt.using != nil {
+			var err error
+			if e, err = b.usingExpr(rt.using, sc); err != nil {
+				return nil, err
+			}
+			if from := e.Type(); from.OID != rt.to.OID && from.OID != sql.OIDUnknown && !sql.CanCastAssignment(from, rt.to) {
+				return nil, sql.Errorf(sql.CodeDatatypeMismatch, "result of USING clause for column \"%s\" cannot be cast automatically to type %s", c.Name, sql.FormatType(rt.to)).
+					WithHint("You might need to add an explicit cast.")
+			}
+		}
+		if e.Type() != rt.to {
+			var err error
+			if e, err = sql.NewAssignCast(e, rt.to); err != nil {
+				return nil, err
+			}
+		}
+		conv[i] = e
+	}
+	return conv, nil
+}
+
+// usingExpr builds an ALTER COLUMN TYPE ... USING expression over the
+// table's row, refusing what PostgreSQL refuses in transform expressions.
+func (b *builder) usingExpr(n *pg_query.Node, sc *scope) (sql.Expr, error) {
+	var sub int32 = -1
+	walkExpr(n, func(x *pg_query.Node) bool {
+		if sl := x.GetSubLink(); sl != nil {
+			sub = sl.Location
+			return false
+		}
+		return true
+	})
+	if sub >= 0 {
+		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "cannot use subquery in transform expression").WithPosition(b.pos(sub))
+	}
+	if loc := firstAggLocation(n); loc >= 0 {
+		return nil, sql.Errorf(sql.CodeGroupingError, "aggregate functions are not allowed in transform expressions").WithPosition(b.pos(loc))
+	}
+	ub := *b
+	ub.agg, ub.srfs, ub.win, ub.exprKind = nil, nil, nil, "transform expressions"
+	return ub.expr(n, sc)
+}
+
+// scanRows calls fn for every row of t as the statement sees it.
+func scanRows(x *execCtx, t *storage.TableDesc, fn func([]sql.Datum) error) error {
+	it, err := x.txn.ScanTable(x.ctx, t)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for {
+		row, err := it.Next(x.ctx)
+		if err != nil || row == nil {
+			return err
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
 }
 
 // addKeyConstraint adds ALTER TABLE ADD [CONSTRAINT name] UNIQUE (cols)

@@ -3,6 +3,7 @@ package testdata_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,8 +61,8 @@ func BenchmarkVsPostgres(b *testing.B) {
 		{name: "point-select 4conn", conns: 4, op: pointSelect},
 		{name: "insert 1conn", conns: 1, op: insertRow},
 	}
-	runPairs(b, ctx, sides, scenarios, func(sc scenario, rates [2]float64) string {
-		return fmt.Sprintf("%s: quartz %.0f/s postgres %.0f/s ratio %.2fx", sc.name, rates[0], rates[1], rates[0]/rates[1])
+	runPairs(b, ctx, sides, scenarios, func(sc scenario, rates [2]float64, ratio float64) string {
+		return fmt.Sprintf("%s: quartz %.0f/s postgres %.0f/s ratio %.2fx (median of rounds)", sc.name, rates[0], rates[1], ratio)
 	})
 	if q.fallback != nil {
 		fmt.Printf("NOTE: the quartz side is a stand-in PostgreSQL (%s=postgres)\n", standInEnv)
@@ -69,20 +70,21 @@ func BenchmarkVsPostgres(b *testing.B) {
 }
 
 // runPairs runs each scenario as a sub-benchmark on both sides, reports
-// each side's ops/s and their ratio, and prints line's summary of each
-// scenario at the end (its last, longest round).
-func runPairs(b *testing.B, ctx context.Context, sides []*benchSide, scenarios []scenario, line func(sc scenario, rates [2]float64) string) {
+// each side's ops/s and their ratio (the median of alternate's rounds),
+// and prints line's summary of each scenario at the end (its last,
+// longest run).
+func runPairs(b *testing.B, ctx context.Context, sides []*benchSide, scenarios []scenario, line func(sc scenario, rates [2]float64, ratio float64) string) {
 	summaries := make([]string, len(scenarios))
 	for k, sc := range scenarios {
 		b.Run(strings.ReplaceAll(sc.name, " ", "-"), func(b *testing.B) {
-			rates := alternate(b, ctx, sides, sc)
+			rates, ratio := alternate(b, ctx, sides, sc)
 			// ns/op would mix both servers' times; the per-side rates are
 			// the numbers that mean something.
 			b.ReportMetric(0, "ns/op")
 			b.ReportMetric(rates[0], sides[0].name+"-ops/s")
 			b.ReportMetric(rates[1], sides[1].name+"-ops/s")
-			b.ReportMetric(rates[0]/rates[1], sides[0].name+"/"+sides[1].name)
-			summaries[k] = line(sc, rates)
+			b.ReportMetric(ratio, sides[0].name+"/"+sides[1].name)
+			summaries[k] = line(sc, rates, ratio)
 		})
 	}
 	for _, s := range summaries {
@@ -92,31 +94,46 @@ func runPairs(b *testing.B, ctx context.Context, sides []*benchSide, scenarios [
 	}
 }
 
-// alternateRounds is how many A B B A rounds alternate splits b.N into.
-const alternateRounds = 4
+// alternateRounds is how many rounds alternate splits b.N into.
+const alternateRounds = 12
 
 // alternate runs sc b.N times on each of the two sides and returns their
-// ops/s. The machine is shared and its load drifts, so the sides take
-// turns in short A B B A rounds (alternateRounds of them) to cancel the
-// drift.
-func alternate(b *testing.B, ctx context.Context, sides []*benchSide, sc scenario) [2]float64 {
+// ops/s and the median of the rounds' ratios (side 0 over side 1). The
+// machine is shared and its load drifts, so the sides take turns in short
+// rounds, A then B, then B then A, and each round's ratio compares two
+// runs made moments apart; the median leaves out rounds a burst of other
+// load fell into.
+func alternate(b *testing.B, ctx context.Context, sides []*benchSide, sc scenario) (rates [2]float64, ratio float64) {
 	b.Helper()
 	var took [2]time.Duration
-	parts := 2 * alternateRounds
-	for turn := range 4 * alternateRounds {
-		i := []int{0, 1, 1, 0}[turn%4]
-		part := turn/4*2 + turn%4/2 // each side runs parts 0..parts-1 once
-		n := b.N*(part+1)/parts - b.N*part/parts
+	var ratios []float64
+	for r := range alternateRounds {
+		n := b.N*(r+1)/alternateRounds - b.N*r/alternateRounds
 		if n == 0 {
 			continue
 		}
-		d, err := sides[i].run(ctx, sc, n)
-		if err != nil {
-			b.Fatalf("%s %s: %v", sides[i].name, sc.name, err)
+		order := [2]int{0, 1}
+		if r%2 == 1 {
+			order = [2]int{1, 0}
 		}
-		took[i] += d
+		var d [2]time.Duration
+		for _, i := range order {
+			var err error
+			if d[i], err = sides[i].run(ctx, sc, n); err != nil {
+				b.Fatalf("%s %s: %v", sides[i].name, sc.name, err)
+			}
+			took[i] += d[i]
+		}
+		ratios = append(ratios, d[1].Seconds()/d[0].Seconds())
 	}
-	return [2]float64{float64(b.N) / took[0].Seconds(), float64(b.N) / took[1].Seconds()}
+	slices.Sort(ratios)
+	if len(ratios) > 0 {
+		ratio = ratios[len(ratios)/2]
+		if len(ratios)%2 == 0 {
+			ratio = (ratios[len(ratios)/2-1] + ratios[len(ratios)/2]) / 2
+		}
+	}
+	return [2]float64{float64(b.N) / took[0].Seconds(), float64(b.N) / took[1].Seconds()}, ratio
 }
 
 // setup connects n times and creates and fills the benchmark tables.

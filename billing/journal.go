@@ -103,7 +103,8 @@ type journal struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
 	// onFull, if set, is called (without locks) by an appender about to
-	// wait, to make the reader drain now.
+	// wait, and by the one that fills the ring half, to make the reader
+	// drain now.
 	onFull func()
 }
 
@@ -258,8 +259,12 @@ func (j *journal) append(u *Usage, units, at int64) bool {
 	if seq&closedBit != 0 {
 		return false
 	}
-	if seq > j.released.Load()+j.cap {
+	switch released := j.released.Load(); {
+	case seq > released+j.cap:
 		j.waitSpace(seq)
+	case seq == released+j.cap/2 && j.onFull != nil:
+		// Half full: have the reader drain now, before writers wait.
+		j.onFull()
 	}
 	rec := j.slot(seq % j.cap)
 	p := seqWord(rec)

@@ -319,9 +319,21 @@ func (s *Session) notice(severity, code, format string, args ...any) {
 	if s.opts.Notice == nil {
 		return
 	}
+	// client_min_messages drops what ranks below it; INFO always goes.
+	if min, ok := s.settings.get("client_min_messages"); ok && severity != "INFO" {
+		if r, known := messageRank[strings.ToLower(severity)]; known && r < messageRank[min] {
+			return
+		}
+	}
 	e := sql.Errorf(code, format, args...)
 	e.Severity = severity
 	s.opts.Notice(e)
+}
+
+// messageRank orders the message levels as client_min_messages reads them.
+var messageRank = map[string]int{
+	"debug5": 0, "debug4": 1, "debug3": 2, "debug2": 3, "debug1": 4, "debug": 4,
+	"log": 5, "notice": 6, "warning": 7, "error": 8,
 }
 
 func (s *Session) logger() *slog.Logger { return slog.Default() }

@@ -89,6 +89,16 @@ SHOW client_min_messages;
 SET client_min_messages = loud;
 RESET client_min_messages;
 SHOW client_min_messages;
+-- client_min_messages hides NOTICEs below it
+CREATE TABLE cmm (id int);
+DROP TABLE IF EXISTS cmm_missing;
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS cmm_missing;
+CREATE TABLE IF NOT EXISTS cmm (id int);
+SET client_min_messages = notice;
+CREATE TABLE IF NOT EXISTS cmm (id int);
+RESET client_min_messages;
+DROP TABLE cmm;
 -- extra_float_digits
 SHOW extra_float_digits;
 SET extra_float_digits = 3;

@@ -260,10 +260,10 @@ func statActivityRows(x *execCtx) ([][]sql.Datum, error) {
 	return [][]sql.Datum{{
 		int64(x.s.db.ID), x.s.db.Name, int64(x.s.pid), nil,
 		int64(oidBootstrapSuperuser), x.s.opts.User, app, nil,
-		nil, nil, nil,
+		nil, nil, sql.TimestampTZFromTime(x.s.started),
 		xact, stmt, stmt,
 		nil, nil, "active", nil,
-		nil, nil, nil, "client backend",
+		nil, nil, x.s.query, "client backend",
 	}}, nil
 }
 

@@ -153,3 +153,13 @@ func TestRegproc(t *testing.T) {
 		}
 	}
 }
+
+// TestStatActivityQuery checks pg_stat_activity's own row: the running
+// statement's text and a backend start no later than the query's.
+func TestStatActivityQuery(t *testing.T) {
+	s := testSession(t)
+	const q = "SELECT query, backend_start <= query_start FROM pg_stat_activity"
+	if got := run(t, s, q); got != q+"|t\nSELECT 1" {
+		t.Errorf("pg_stat_activity: %q", got)
+	}
+}

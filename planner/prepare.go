@@ -115,6 +115,7 @@ func (s *Session) Bind(ctx context.Context, p *Prepared, params []sql.Datum) (Cu
 	if p.Empty {
 		return &listCursor{tag: ""}, nil
 	}
+	s.query = p.SQL
 	if s.aborted && !p.plan.txnControl {
 		return nil, errAborted()
 	}

@@ -66,6 +66,10 @@ type Session struct {
 	usage StatementUsage
 	// prepared are the statements of SQL PREPARE (prepare_sql.go).
 	prepared map[string]*sqlPrepared
+	// started is when the session began and query the text of the
+	// statement it runs (pg_stat_activity shows them).
+	started  time.Time
+	query    string
 	opts     SessionOptions
 	db       *storage.DatabaseDesc
 	settings *sessionSettings
@@ -110,6 +114,7 @@ func (e *Engine) NewSession(ctx context.Context, opts SessionOptions) (*Session,
 		settings: newSessionSettings(),
 		format:   sql.DefaultFormatOptions(),
 		pid:      e.nextID.Add(1),
+		started:  time.Now(),
 	}
 	dbName := opts.Database
 	if dbName == "" {

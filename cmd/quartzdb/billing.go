@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/quartzdb/quartzdb/auth"
@@ -29,13 +31,26 @@ type billingFlags struct {
 
 func addBillingFlags(fset *flag.FlagSet) billingFlags {
 	return billingFlags{
-		stripeKey:     fset.String("stripe-key", envOr("QUARTZDB_STRIPE_KEY", envOr("STRIPE_API_KEY", "")), "Stripe secret key (sk_...); without it usage is metered but not sent"),
+		// The secrets' defaults stay empty here (flag prints defaults in
+		// its usage text and errors); secrets() reads the environment.
+		stripeKey:     fset.String("stripe-key", "", "Stripe secret key (sk_...; default $QUARTZDB_STRIPE_KEY or $STRIPE_API_KEY); without it usage is metered but not sent"),
 		stripeURL:     fset.String("stripe-url", envOr("QUARTZDB_STRIPE_URL", ""), "Stripe API base URL override (stripe-mock, tests)"),
 		meterEvent:    fset.String("stripe-meter-event", envOr("QUARTZDB_STRIPE_METER_EVENT", billing.DefaultMeterEvent), "event_name of the Stripe billing meter"),
-		webhookSecret: fset.String("stripe-webhook-secret", envOr("QUARTZDB_STRIPE_WEBHOOK_SECRET", envOr("STRIPE_WEBHOOK_SECRET", "")), "signing secret of POST /api/v1/billing/webhook (whsec_...)"),
+		webhookSecret: fset.String("stripe-webhook-secret", "", "signing secret of POST /api/v1/billing/webhook (whsec_...; default $QUARTZDB_STRIPE_WEBHOOK_SECRET or $STRIPE_WEBHOOK_SECRET)"),
 		interval:      fset.Duration("billing-interval", envDuration("QUARTZDB_BILLING_INTERVAL", time.Minute), "time between exports to Stripe"),
 		formula:       fset.String("billing-formula", envOr("QUARTZDB_BILLING_FORMULA", ""), "JSON file with the billing units formula (docs/billing.md)"),
 		retention:     fset.Duration("usage-retention", envDuration("QUARTZDB_USAGE_RETENTION", 35*24*time.Hour), "how long sent usage windows are kept"),
+	}
+}
+
+// secrets fills the secret flags left empty from the environment, after
+// parsing, so no secret is ever a flag's printed default.
+func (f billingFlags) secrets() {
+	if *f.stripeKey == "" {
+		*f.stripeKey = envOr("QUARTZDB_STRIPE_KEY", os.Getenv("STRIPE_API_KEY"))
+	}
+	if *f.webhookSecret == "" {
+		*f.webhookSecret = envOr("QUARTZDB_STRIPE_WEBHOOK_SECRET", os.Getenv("STRIPE_WEBHOOK_SECRET"))
 	}
 }
 
@@ -53,6 +68,9 @@ type billingSetup struct {
 	meter       *billing.Meter
 	exporter    *billing.Exporter // nil without a Stripe key
 	suspensions *billing.Suspensions
+	// customers counts the goroutines giving new tenants their Stripe
+	// customers; serve waits for them before the store closes.
+	customers sync.WaitGroup
 }
 
 // openBilling opens the meter (replaying its journal) and, with a Stripe
@@ -115,7 +133,11 @@ func (b *billingSetup) configure(ctx context.Context, cfg *server.Config, keys *
 	}
 	cfg.BillingWebhook = b.exporter.WebhookHandler(b.suspensions)
 	cfg.TenantCreated = func(tenant string) {
-		go b.customerFor(ctx, keys, tenant, log)
+		b.customers.Add(1)
+		go func() {
+			defer b.customers.Done()
+			b.customerFor(ctx, keys, tenant, log)
+		}()
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -106,6 +107,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	if fset.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fset.Args())
 	}
+	bf.secrets()
 
 	fresh, err := isEmptyDir(*dataDir)
 	if err != nil {
@@ -180,11 +182,19 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	go bill.run(billCtx)
+	// Background work that uses the store ends, and is waited for,
+	// before the store closes.
+	var background sync.WaitGroup
+	background.Add(2)
+	go func() {
+		defer background.Done()
+		bill.run(billCtx)
+	}()
 	// Load every HNSW graph now rather than at its first query; /readyz
 	// answers 503 until they are in.
 	loaded := srv.Loading()
 	go func() {
+		defer background.Done()
 		defer loaded()
 		if err := engine.LoadIndexes(billCtx); err != nil {
 			log.Warn("load hnsw indexes", "err", err)
@@ -198,6 +208,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	serveErr := srv.ListenAndServe(ctx)
+	stopBilling()
+	background.Wait()
+	bill.customers.Wait()
 	// Statements have finished (or the server failed): save the graphs
 	// while the store is still open.
 	saveCtx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

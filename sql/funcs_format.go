@@ -1,10 +1,14 @@
 package sql
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
+
+// maxFormatResult is the largest format() result, PostgreSQL's 1 GB limit.
+const maxFormatResult = 1<<30 - 1
 
 // format() and parse_ident(): the string helpers BI tools build catalog
 // lookups with (Metabase's FORMAT('%I.%I', schema, table)::regclass,
@@ -136,6 +140,9 @@ func Format(f string, args []*string) (string, error) {
 					if err != nil {
 						return "", Errorf(CodeInvalidTextRepresentation, "invalid input syntax for type integer: \"%s\"", *w)
 					}
+					if n > math.MaxInt32 || n < math.MinInt32 {
+						return "", Errorf(CodeNumericValueOutOfRange, "number is out of range")
+					}
 					if n < 0 {
 						left, n = true, -n
 					}
@@ -182,7 +189,14 @@ func Format(f string, args []*string) (string, error) {
 				s = QuoteLiteral(*v)
 			}
 		}
-		pad := strings.Repeat(" ", max(0, width-utf8.RuneCountInString(s)))
+		padLen := max(0, width-utf8.RuneCountInString(s))
+		// PostgreSQL's string buffers stop at 1 GB; refuse before
+		// allocating rather than exhaust the server's memory.
+		if b.Len()+len(s)+padLen >= maxFormatResult {
+			return "", Errorf(CodeProgramLimitExceeded, "out of memory").
+				WithDetail("Cannot enlarge string buffer containing %d bytes by %d more bytes.", b.Len(), len(s)+padLen)
+		}
+		pad := strings.Repeat(" ", padLen)
 		if left {
 			b.WriteString(s + pad)
 		} else {

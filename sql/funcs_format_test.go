@@ -57,3 +57,21 @@ func TestFormatAndParseIdent(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatHugeWidth checks that a width that would need gigabytes is an
+// error, not an allocation that takes the server down.
+func TestFormatHugeWidth(t *testing.T) {
+	for _, tc := range []struct{ q, code string }{
+		{"format('%*s', 1099511627776, 'x')", CodeNumericValueOutOfRange},
+		{"format('%*s', 2000000000, 'x')", CodeProgramLimitExceeded},
+		{"format('%*s%*s', 600000000, 'x', 600000000, 'y')", CodeProgramLimitExceeded},
+	} {
+		e, err := evTestBuild(tc.q, nil)
+		if err == nil {
+			_, err = e.Eval(&EvalContext{}, nil)
+		}
+		if CodeOf(err) != tc.code {
+			t.Errorf("%s: %v, want %s", tc.q, err, tc.code)
+		}
+	}
+}

@@ -478,6 +478,13 @@ func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) er
 	// (this transaction's own writes) are when it commits: they settle
 	// then. Nodes writers add meanwhile settle with their writers.
 	var filled []uint64
+	// The filled nodes can vouch for their rows only when the fill saw
+	// exactly the committed rows: in a transaction block, earlier
+	// statements' own writes (a row it deleted still shows in a fresh
+	// snapshot), or a REPEATABLE READ snapshot older than other sessions'
+	// deletes, could leave nodes of rows that are gone. Those nodes stay
+	// unsettled; their rows are read and checked by every scan.
+	trustFill := x.txn.Isolation() == storage.ReadCommitted && !x.s.explicit
 	x.s.vecDDL = append(x.s.vecDDL, func(committed bool, seq uint64) {
 		if !committed {
 			h.retired.Store(true)
@@ -487,7 +494,9 @@ func (vi *vectorIndexes) build(x *execCtx, t *storage.TableDesc, ixID uint32) er
 		if old != nil {
 			old.retired.Store(true)
 		}
-		h.settle(filled, seq)
+		if trustFill {
+			h.settle(filled, seq)
+		}
 	})
 	if err := vi.store.WaitForWriters(x.ctx, x.txn); err != nil {
 		return err

@@ -558,3 +558,24 @@ func TestHNSWOldSnapshotSeesSupersededVersions(t *testing.T) {
 		t.Fatalf("graph holds %d live nodes after the old snapshot ended, want 29", n)
 	}
 }
+
+// TestHNSWCreateIndexAfterOwnDelete checks that a CREATE INDEX run in a
+// transaction that deleted a row first (under REPEATABLE READ, whose
+// build also scans a fresh snapshot still showing the row) never lets
+// the graph vouch for the deleted row.
+func TestHNSWCreateIndexAfterOwnDelete(t *testing.T) {
+	s := testSession(t)
+	run(t, s, "CREATE TABLE v (id int PRIMARY KEY, e vector(2));INSERT INTO v SELECT i, ('['||i||','||i||']')::vector FROM generate_series(1, 20) i")
+	for _, iso := range []string{"REPEATABLE READ", "READ COMMITTED"} {
+		for _, q := range []string{"DROP INDEX IF EXISTS v_e_idx", "BEGIN ISOLATION LEVEL " + iso, "DELETE FROM v WHERE id = 1",
+			"CREATE INDEX v_e_idx ON v USING hnsw (e vector_l2_ops)", "COMMIT"} {
+			if got := run(t, s, q); strings.HasPrefix(got, "ERROR") {
+				t.Fatalf("%s: %s", q, got)
+			}
+		}
+		if got := run(t, s, "SELECT id FROM v ORDER BY e <-> '[0,0]' LIMIT 2"); got != "2\n3\nSELECT 2" {
+			t.Errorf("%s: deleted row through the index: %q", iso, got)
+		}
+		run(t, s, "INSERT INTO v VALUES (1, '[1,1]')")
+	}
+}

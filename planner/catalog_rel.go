@@ -767,20 +767,11 @@ func init() {
 		col("last_autoanalyze", relTypeTimestamp), col("vacuum_count", relTypeInt8), col("autovacuum_count", relTypeInt8),
 		col("analyze_count", relTypeInt8), col("autoanalyze_count", relTypeInt8),
 	}, relRows(func(x *execCtx, c *relCatalog) ([][]sql.Datum, error) {
-		var rows [][]sql.Datum
-		for _, r := range c.rels {
-			if r.kind != "r" {
-				continue
-			}
-			var idx sql.Datum
-			if len(r.table.Indexes) > 0 {
-				idx = int64(0)
-			}
+		return tableStatRows(c, func(r *relObj, idx sql.Datum) []sql.Datum {
 			z := int64(0)
-			rows = append(rows, []sql.Datum{r.oid, r.nspName, r.name, z, z, idx, idx, z, z, z, z, z, z, z, z,
-				nil, nil, nil, nil, z, z, z, z})
-		}
-		return rows, nil
+			return []sql.Datum{r.oid, r.nspName, r.name, z, z, idx, idx, z, z, z, z, z, z, z, z,
+				nil, nil, nil, nil, z, z, z, z}
+		}), nil
 	}))
 
 	defineVirtual("pg_stat_progress_create_index", []colInfo{

@@ -67,55 +67,11 @@ func (k *relConstraint) def() string {
 }
 
 // splitQualifiedName reads a possibly schema-qualified, possibly quoted
-// name as regclassin does: unquoted parts fold to lower case.
+// name as regclassin does (parseQualifiedName), reporting only whether it
+// is well formed.
 func splitQualifiedName(s string) ([]string, bool) {
-	var parts []string
-	i := 0
-	for {
-		for i < len(s) && s[i] == ' ' {
-			i++
-		}
-		var part strings.Builder
-		if i < len(s) && s[i] == '"' {
-			i++
-			for {
-				if i >= len(s) {
-					return nil, false
-				}
-				if s[i] == '"' {
-					if i+1 < len(s) && s[i+1] == '"' {
-						part.WriteByte('"')
-						i += 2
-						continue
-					}
-					i++
-					break
-				}
-				part.WriteByte(s[i])
-				i++
-			}
-		} else {
-			start := i
-			for i < len(s) && s[i] != '.' && s[i] != ' ' {
-				i++
-			}
-			if i == start {
-				return nil, false
-			}
-			part.WriteString(strings.ToLower(s[start:i]))
-		}
-		parts = append(parts, part.String())
-		for i < len(s) && s[i] == ' ' {
-			i++
-		}
-		if i == len(s) {
-			return parts, true
-		}
-		if s[i] != '.' {
-			return nil, false
-		}
-		i++
-	}
+	parts, err := parseQualifiedName(s)
+	return parts, err == nil
 }
 
 // regclassByName resolves a relation name to its OID, 0 when there is no

@@ -219,16 +219,7 @@ func (b *builder) planExpandArrayRange(rf *pg_query.RangeFunction) (n node, sc *
 	if fc == nil || !isExpandArray(stringsOf(fc.Funcname)) {
 		return nil, nil, false, nil
 	}
-	fb := *b
-	fb.agg, fb.srfs, fb.srfBan, fb.srfNested, fb.win = nil, nil, "", false, nil
-	fb.exprKind = "functions in FROM"
-	var cell *rowCell
-	var outer *outerScope
-	if b.lateral != nil {
-		cell = &rowCell{}
-		outer = &outerScope{sc: b.lateral, cell: cell}
-		fb.outer = append(append([]*outerScope(nil), b.outer...), outer)
-	}
+	fb, cell, outer := b.fromFunctionBuilder()
 	arg, elem, err := fb.buildExpandArray(fc, &scope{})
 	if err != nil {
 		return nil, nil, true, err

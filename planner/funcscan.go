@@ -74,16 +74,7 @@ func (b *builder) planRangeFunction(rf *pg_query.RangeFunction) (node, *scope, e
 		return planCatalogSRF(name, srf, rf)
 	}
 
-	fb := *b
-	fb.agg, fb.srfs, fb.srfBan, fb.srfNested = nil, nil, "", false
-	fb.exprKind = "functions in FROM"
-	var cell *rowCell
-	var outer *outerScope
-	if b.lateral != nil {
-		cell = &rowCell{}
-		outer = &outerScope{sc: b.lateral, cell: cell}
-		fb.outer = append(append([]*outerScope(nil), b.outer...), outer)
-	}
+	fb, cell, outer := b.fromFunctionBuilder()
 	n := &funcScanNode{ordinality: rf.Ordinality}
 	var t sql.Type
 	if isSRF(names) {
@@ -159,4 +150,20 @@ func planCatalogSRF(name string, srf *catalogSRF, rf *pg_query.RangeFunction) (n
 	}
 	vt := &virtualTable{cols: cols, rows: func(x *execCtx) ([][]sql.Datum, error) { return srf.rows(x, nil) }}
 	return &virtualNode{vt: vt, cols: cols}, &scope{cols: cols}, nil
+}
+
+// fromFunctionBuilder is the builder of a function call in FROM: no
+// aggregates, set-returning or window functions of the query around it,
+// and, under LATERAL, the items to its left readable through cell (outer
+// records whether they were read).
+func (b *builder) fromFunctionBuilder() (fb builder, cell *rowCell, outer *outerScope) {
+	fb = *b
+	fb.agg, fb.srfs, fb.srfBan, fb.srfNested, fb.win = nil, nil, "", false, nil
+	fb.exprKind = "functions in FROM"
+	if b.lateral != nil {
+		cell = &rowCell{}
+		outer = &outerScope{sc: b.lateral, cell: cell}
+		fb.outer = append(append([]*outerScope(nil), b.outer...), outer)
+	}
+	return fb, cell, outer
 }

@@ -513,41 +513,16 @@ func (b *builder) aExpr(a *pg_query.A_Expr, sc *scope) (sql.Expr, error) {
 	case pg_query.A_Expr_Kind_AEXPR_SIMILAR:
 		// The parser wraps the pattern in similar_to_escape() and names
 		// the regex operator (~ or !~) to apply.
-		l, err := b.expr(a.Lexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.expr(a.Rexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		e, err := sql.NewBinaryOp(op, l, r)
-		return e, b.errAt(err, a.Location)
+		return b.binary(a, sc, func(l, r sql.Expr) (sql.Expr, error) { return sql.NewBinaryOp(op, l, r) })
 	case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN,
 		pg_query.A_Expr_Kind_AEXPR_BETWEEN_SYM, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
 		return b.between(a, sc)
 	case pg_query.A_Expr_Kind_AEXPR_DISTINCT, pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT:
-		l, err := b.expr(a.Lexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.expr(a.Rexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		e, err := sql.NewIsDistinctFrom(l, r, a.Kind == pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT)
-		return e, b.errAt(err, a.Location)
+		return b.binary(a, sc, func(l, r sql.Expr) (sql.Expr, error) {
+			return sql.NewIsDistinctFrom(l, r, a.Kind == pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT)
+		})
 	case pg_query.A_Expr_Kind_AEXPR_NULLIF:
-		l, err := b.expr(a.Lexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.expr(a.Rexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		e, err := sql.NewNullIf(l, r)
-		return e, b.errAt(err, a.Location)
+		return b.binary(a, sc, sql.NewNullIf)
 	}
 	return nil, sql.Errorf(sql.CodeFeatureNotSupported, "operator kind %s is not supported yet", a.Kind.String()).WithPosition(b.pos(a.Location))
 }
@@ -798,4 +773,19 @@ func stripLocations(m protoreflect.Message) {
 	for _, fd := range clear {
 		m.Clear(fd)
 	}
+}
+
+// binary builds both operands of a and combines them, placing a
+// combination error at a's location.
+func (b *builder) binary(a *pg_query.A_Expr, sc *scope, combine func(l, r sql.Expr) (sql.Expr, error)) (sql.Expr, error) {
+	l, err := b.expr(a.Lexpr, sc)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.expr(a.Rexpr, sc)
+	if err != nil {
+		return nil, err
+	}
+	e, err := combine(l, r)
+	return e, b.errAt(err, a.Location)
 }

@@ -50,7 +50,11 @@ const (
 // uniqueness for at least 24 hours: an acknowledged window whose MarkSent
 // failed and that is resent more than a day later could be counted twice.
 // MarkSent follows the acknowledgement immediately and its failure stops
-// the tenant's pass, so that takes a day-long storage failure.
+// the tenant's pass, so that takes a day-long storage failure. A window is
+// sealed before its first send: an acknowledgement lost with the pass (a
+// crash, retries exhausted) leaves Stripe holding the sealed value, which
+// is what every later attempt sends and MarkSent records; a record that
+// arrives for the window later goes to a later one.
 //
 // A window of a tenant missing from the tenants list (dropped since) is
 // still billed: its stored customer is used, or one is created.
@@ -273,13 +277,16 @@ func (p *exportPass) drain(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("read unsent windows: %w", err)
 		}
+		if ws, err = p.seal(ctx, ws); err != nil {
+			return err
+		}
 		progress := 0
 		for _, w := range ws {
 			if ctx.Err() != nil {
 				return nil
 			}
 			id := w.Identifier()
-			if p.done[id] {
+			if p.done[id] || w.Sent {
 				continue // handled, yet read again: do not loop on it
 			}
 			if _, ok := p.blocked[w.Tenant]; ok {
@@ -306,6 +313,33 @@ func (p *exportPass) drain(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// seal seals, in one ledger transaction, the windows of ws this pass
+// will send, and returns ws with them as sealed. Zero windows are never
+// sent (MarkSent moves what they gain meanwhile on), and a blocked
+// tenant's wait for a later pass, unsealed.
+func (p *exportPass) seal(ctx context.Context, ws []Window) ([]Window, error) {
+	var idx []int
+	var todo []Window
+	for i, w := range ws {
+		_, blocked := p.blocked[w.Tenant]
+		if w.Units != 0 && !w.Sealed && !blocked && !p.done[w.Identifier()] {
+			idx = append(idx, i)
+			todo = append(todo, w)
+		}
+	}
+	if len(todo) == 0 {
+		return ws, nil
+	}
+	sealed, err := p.e.src.Seal(ctx, todo)
+	if err != nil {
+		return nil, fmt.Errorf("seal windows before sending: %w", err)
+	}
+	for j, i := range idx {
+		ws[i] = sealed[j]
+	}
+	return ws, nil
 }
 
 // export sends one window and marks it sent; false if it stays unsent

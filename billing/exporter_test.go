@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -284,6 +286,14 @@ func (m *memSource) Unsent(ctx context.Context, limit int) ([]Window, error) {
 		if !m.sent[w.Identifier()] {
 			out = append(out, w)
 		}
+	}
+	return out, nil
+}
+
+func (m *memSource) Seal(ctx context.Context, ws []Window) ([]Window, error) {
+	out := slices.Clone(ws)
+	for i := range out {
+		out[i].Sealed = true
 	}
 	return out, nil
 }
@@ -608,6 +618,68 @@ func TestExportCrashBeforeMarkSent(t *testing.T) {
 	}
 	if len(customers) != 2 {
 		t.Fatalf("restart created customers again: %v", customers)
+	}
+}
+
+// A meter event Stripe accepted but whose answer was lost, in a pass that
+// then ended (Stripe went down for the retries), is resent by a later
+// pass and answered as a duplicate. A record that reached its minute in
+// between must not ride on that answer unbilled: the window was sealed
+// before the first send, so the record is billed in a later window.
+func TestExportLostAckThenLateRecord(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	clock := &meterClock{t: t0.Add(2 * time.Minute)}
+	f := newFakeStripe(t, clock.Now)
+	dir := t.TempDir()
+	db := openMeterStore(t, filepath.Join(dir, "db"))
+	defer db.Close()
+	m := openTestMeter(t, db, Config{Dir: filepath.Join(dir, "meter"), Now: clock.Now, FlushInterval: time.Hour})
+	defer m.Close()
+	var want int64
+	want += m.Record(Usage{Tenant: "acme", Kind: "SELECT", RowsRead: 5000, At: t0.Add(10 * time.Second)})
+	if err := m.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	f.mu.Lock()
+	f.cut = func(n int, _ string, accepted bool) bool {
+		if n != 1 || !accepted {
+			return false
+		}
+		want += m.Record(Usage{Tenant: "acme", Kind: "SELECT", RowsRead: 7000, At: t0.Add(20 * time.Second)})
+		if err := m.Flush(ctx); err != nil {
+			t.Error(err)
+		}
+		f.mode = "503"
+		return true // the answer is lost
+	}
+	f.mu.Unlock()
+	e := testExporter(t, db, f, m, (&tenantList{names: []string{"acme"}}).list, nil)
+	if sent, err := e.ExportOnce(ctx); sent != 0 || err == nil {
+		t.Fatalf("pass that lost Stripe's answer: sent %d, err %v", sent, err)
+	}
+	f.mu.Lock()
+	f.cut = nil
+	f.mu.Unlock()
+	f.setMode("ok")
+
+	clock.Set(t0.Add(5 * time.Minute)) // the late record's window closes
+	if err := m.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := e.ExportOnce(ctx); err != nil {
+			t.Fatalf("pass after recovery: %v", err)
+		}
+	}
+	checkExactlyOnce(t, e, f, m)
+	if got := sumWindows(mustUsage(t, m, "acme"))["acme"].Units; got != want {
+		t.Errorf("ledger holds %d units, Record returned %d", got, want)
+	}
+	accepted, _, dups, _ := f.snapshot()
+	if len(accepted) != 2 || dups != 1 {
+		t.Errorf("accepted %+v with %d duplicate answers, want 2 events and 1 duplicate", accepted, dups)
 	}
 }
 

@@ -36,6 +36,12 @@ const (
 	windowVersion  = 1
 )
 
+// A stored window's flags byte.
+const (
+	windowSent   = 1 << 0
+	windowSealed = 1 << 1
+)
+
 // errStopScan ends a ScanSys early; never returned to callers.
 var errStopScan = errors.New("stop scan")
 
@@ -76,7 +82,10 @@ func encodeWindow(w *Window) []byte {
 	b := make([]byte, 0, 2+10*binary.MaxVarintLen64)
 	var flags byte
 	if w.Sent {
-		flags = 1
+		flags |= windowSent
+	}
+	if w.Sealed {
+		flags |= windowSealed
 	}
 	b = append(b, windowVersion, flags)
 	for _, v := range w.counters() {
@@ -90,7 +99,8 @@ func decodeWindow(tenant string, start time.Time, b []byte) (Window, error) {
 	if len(b) < 2 || b[0] != windowVersion {
 		return w, fmt.Errorf("usage window %s: unknown encoding", windowName(tenant, start))
 	}
-	w.Sent = b[1]&1 != 0
+	w.Sent = b[1]&windowSent != 0
+	w.Sealed = b[1]&windowSealed != 0
 	b = b[2:]
 	for _, p := range w.counters() {
 		v, n := binary.Varint(b)
@@ -179,8 +189,8 @@ func (l *ledgerTxn) get(tenant string, start time.Time) (*ledgerWin, error) {
 }
 
 // addTo adds d to tenant's window at start or, when that one was already
-// sent to Stripe (a late record: clock skew, or a statement recorded
-// long after it finished), to the first unsent window from cur on, so
+// sealed for Stripe (a late record: clock skew, or a statement recorded
+// long after it finished), to the first unsealed window from cur on, so
 // that every unit reaches Stripe exactly once. avoid, if not zero, is a
 // window never to use (the one being marked sent).
 func (l *ledgerTxn) addTo(tenant string, start, cur, avoid time.Time, d *Window) error {
@@ -189,7 +199,7 @@ func (l *ledgerTxn) addTo(tenant string, start, cur, avoid time.Time, d *Window)
 		if err != nil {
 			return err
 		}
-		if !lw.w.Sent && !start.Equal(avoid) {
+		if !lw.w.Sent && !lw.w.Sealed && !start.Equal(avoid) {
 			lw.w.add(d)
 			lw.dirty = true
 			return nil
@@ -342,8 +352,39 @@ func (m *Meter) Unsent(ctx context.Context, limit int) ([]Window, error) {
 	return out, nil
 }
 
+// Seal implements WindowSource, in one transaction.
+func (m *Meter) Seal(ctx context.Context, ws []Window) ([]Window, error) {
+	m.ledgerMu.Lock()
+	defer m.ledgerMu.Unlock()
+	txn := m.store.Begin(storage.ReadCommitted)
+	defer txn.Rollback()
+	l := newLedgerTxn(ctx, txn)
+	out := make([]Window, len(ws))
+	for i, w := range ws {
+		start := w.Start.UTC().Truncate(time.Minute)
+		lw, err := l.get(w.Tenant, start)
+		if err != nil {
+			return nil, fmt.Errorf("billing: seal: %w", err)
+		}
+		if !lw.existed {
+			return nil, fmt.Errorf("billing: seal: no usage window %s", windowName(w.Tenant, start))
+		}
+		if !lw.w.Sealed && !lw.w.Sent {
+			lw.w.Sealed, lw.dirty = true, true
+		}
+		out[i] = lw.w
+	}
+	if err := l.write(); err != nil {
+		return nil, fmt.Errorf("billing: seal: %w", err)
+	}
+	if err := txn.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("billing: seal: %w", err)
+	}
+	return out, nil
+}
+
 // MarkSent implements WindowSource: Stripe acknowledged w, as Unsent
-// returned it. The ledger keeps w's values as the window's; anything
+// (or Seal) returned it. The ledger keeps w's values as the window's; anything
 // added to the window after Unsent read it (a record that arrived late)
 // moves to the tenant's current window, still unsent, so it is billed
 // once. Marking a window already sent is a no-op. Durable on return.

@@ -49,6 +49,11 @@ type Window struct {
 	BytesIn     int64
 	BytesOut    int64
 	CPU, Wall   time.Duration
+	// Sealed is set before the window's meter event is first sent: from
+	// then on its counters never change (a record arriving later goes to
+	// a later window), so every retry, and the MarkSent that follows
+	// Stripe's acknowledgement, carries the value Stripe may already hold.
+	Sealed bool
 	// Sent is set once Stripe has acknowledged the window's meter event.
 	Sent bool
 }
@@ -64,6 +69,12 @@ type WindowSource interface {
 	// Unsent returns closed windows (every statement of them recorded)
 	// not yet acknowledged by Stripe, oldest first, at most limit.
 	Unsent(ctx context.Context, limit int) ([]Window, error)
+	// Seal fixes the counters of windows Unsent returned, before their
+	// meter events are sent, and returns them as sealed, in order:
+	// anything recorded for them since Unsent read them is included, and
+	// nothing is added afterwards. Sealing a sealed or sent window
+	// returns it as stored. Durable on return.
+	Seal(ctx context.Context, ws []Window) ([]Window, error)
 	// MarkSent records that Stripe acknowledged w's meter event. It is
 	// durable when it returns.
 	MarkSent(ctx context.Context, w Window) error

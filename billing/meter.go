@@ -184,7 +184,8 @@ func Open(ctx context.Context, store *storage.DB, cfg Config) (*Meter, error) {
 // to the journal and returns its units. Once it returns the usage
 // survives a crash of the process. It takes no lock and makes no
 // syscall; it waits only when the journal is full (the ledger is not
-// keeping up). After Close it records nothing.
+// keeping up and more statements ran than Admit leaves room for). After
+// Close it records nothing.
 func (m *Meter) Record(u Usage) int64 {
 	units := m.formula.Units(u)
 	var at int64
@@ -195,6 +196,24 @@ func (m *Meter) Record(u Usage) int64 {
 	}
 	m.j.append(&u, units, at)
 	return units
+}
+
+// ErrBehind is Admit's refusal: the journal is filling because the
+// ledger is not keeping up (its commits fail or are too slow).
+var ErrBehind = errors.New("billing: the usage journal is three quarters full: the ledger is not keeping up")
+
+// Admit reports whether a new statement may start: nil unless the journal
+// is over three quarters full. Refusing new statements from there keeps
+// the last quarter for statements already running, so that their Record
+// (which must not lose their usage) never waits on a ledger that is
+// failing, as long as fewer statements than a quarter of JournalRecords
+// run at once. It takes no lock.
+func (m *Meter) Admit() error {
+	if m.j.reserved()-m.j.released.Load() > m.j.cap/4*3 {
+		m.wake()
+		return ErrBehind
+	}
+	return nil
 }
 
 // Formula returns the formula in force.

@@ -542,3 +542,48 @@ func BenchmarkRecord(b *testing.B) {
 		})
 	})
 }
+
+// TestMeterAdmit: with the ledger not draining (the flush lock held, as a
+// commit that keeps failing would), Admit refuses once the journal is
+// three quarters full, which leaves a quarter for statements running;
+// a drain lets statements in again.
+func TestMeterAdmit(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := openMeterStore(t, filepath.Join(dir, "db"))
+	defer db.Close()
+	const capacity = 64
+	m := openTestMeter(t, db, Config{Dir: dir, JournalRecords: capacity, FlushInterval: time.Hour})
+	defer m.Close()
+	m.flushMu.Lock()
+	admitted := 0
+	for m.Admit() == nil {
+		if admitted > capacity {
+			m.flushMu.Unlock()
+			t.Fatalf("Admit still lets statements in after %d records in a journal of %d", admitted, capacity)
+		}
+		m.Record(Usage{Tenant: "a", Kind: "SELECT"})
+		admitted++
+	}
+	if err := m.Admit(); !errors.Is(err, ErrBehind) {
+		t.Errorf("Admit = %v, want ErrBehind", err)
+	}
+	// The statements already running still record without waiting: the
+	// journal has room for every one admitted since the last drain.
+	for range capacity - admitted {
+		m.Record(Usage{Tenant: "a", Kind: "SELECT"})
+	}
+	m.flushMu.Unlock()
+	if admitted != capacity/4*3+1 {
+		t.Errorf("admitted %d statements before refusing, want %d", admitted, capacity/4*3+1)
+	}
+	if err := m.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Admit(); err != nil {
+		t.Errorf("Admit after a drain: %v", err)
+	}
+	if got, want := sumWindows(mustUsage(t, m, "a"))["a"].Statements, int64(capacity); got != want {
+		t.Errorf("ledger holds %d statements, want %d", got, want)
+	}
+}

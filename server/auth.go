@@ -229,6 +229,9 @@ func (c *conn) statementAllowed(text string) error {
 	if ok, retry := c.srv.limiter.Allow(id.key.ID, id.limits); !ok {
 		return toSQLError(auth.RateLimitError(id.key.ID, id.key.Tier, id.limits, retry))
 	}
+	if err := c.srv.meterAdmit(); err != nil {
+		return err
+	}
 	return nil
 }
 

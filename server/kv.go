@@ -261,6 +261,9 @@ type kvCall struct {
 	database string
 	bytesIn  int64
 	use      planner.StatementUsage
+	// unmetered is set for a call refused because its usage could not
+	// be kept (see meterAdmit).
+	unmetered bool
 }
 
 // finish meters the call and then writes its response (headers already
@@ -287,7 +290,7 @@ func (k *kvCall) finish(status int, body []byte, state string, rateLimited bool)
 			mt.RateLimited()
 		}
 	}
-	if meter := k.s.cfg.Meter; meter != nil {
+	if meter := k.s.cfg.Meter; meter != nil && !k.unmetered {
 		work := k.work
 		if work.IsZero() {
 			work = now
@@ -323,6 +326,14 @@ func (k *kvCall) fail(status int, state, msg string) {
 	body, _ := json.Marshal(apiError{Error: msg, Code: state})
 	k.w.Header().Set("Content-Type", "application/json")
 	k.finish(status, body, state, false)
+}
+
+// refuseUnmetered answers a call refused by meterAdmit, without metering
+// it.
+func (k *kvCall) refuseUnmetered(status int, e *sql.Error) {
+	k.unmetered = true
+	k.w.Header().Set("Retry-After", "5")
+	k.fail(status, e.Code, e.Message)
 }
 
 // sqlFail answers a failed SQL statement with its SQLSTATE and message.
@@ -367,6 +378,10 @@ func (k *kvCall) admit() bool {
 	if suspended := s.cfg.Suspended; suspended != nil && suspended(c.key.Tenant) {
 		k.fail(http.StatusPaymentRequired, auth.CodeConfigurationLimit,
 			fmt.Sprintf("tenant %q is suspended for billing: its last invoice was not paid or its subscription ended; settle the invoice to resume (GET /api/v1/usage still works)", c.key.Tenant))
+		return false
+	}
+	if err := s.meterAdmit(); err != nil {
+		k.refuseUnmetered(http.StatusServiceUnavailable, err)
 		return false
 	}
 	return true

@@ -12,18 +12,29 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/quartzdb/quartzdb/auth"
 	"github.com/quartzdb/quartzdb/billing"
 	"github.com/quartzdb/quartzdb/planner"
+	"github.com/quartzdb/quartzdb/sql"
 )
 
 // recordingMeter keeps every usage it is given.
 type recordingMeter struct {
 	mu  sync.Mutex
 	got []billing.Usage
+	// behind makes Admit refuse, as a meter whose ledger lags does.
+	behind atomic.Bool
+}
+
+func (m *recordingMeter) Admit() error {
+	if m.behind.Load() {
+		return billing.ErrBehind
+	}
+	return nil
 }
 
 func (m *recordingMeter) Record(u billing.Usage) int64 {
@@ -474,6 +485,43 @@ func TestKVSuspendedUsage(t *testing.T) {
 	r = bare.do(t, "GET", "/api/v1/usage", bareKey, nil)
 	expectStatus(t, "usage without a ledger", r, http.StatusServiceUnavailable)
 	r.apiErr(t)
+}
+
+// TestMeterBehindRefuses: while the meter cannot keep usage, a tenant's
+// statements and KV calls are refused (53000, HTTP 503) without being
+// metered, the session goes on, and they run again once it caught up.
+func TestMeterBehindRefuses(t *testing.T) {
+	ctx := context.Background()
+	ks := startKVServer(t)
+	key, keyID := ks.key(t, "acme", "free")
+	conn := ks.connect(t, auth.KeyUser(keyID), key, "acme")
+	defer conn.Close(ctx)
+	expectStatus(t, "put", ks.do(t, "POST", kvPath("a"), key, []byte("1")), http.StatusOK)
+	ks.meter.take()
+
+	ks.meter.behind.Store(true)
+	_, err := conn.Exec(ctx, "SELECT 1")
+	if code, msg := pgCode(err); code != sql.CodeInsufficientResources || !strings.Contains(msg, "usage metering is behind") {
+		t.Fatalf("statement while the meter is behind: %s %s", code, msg)
+	}
+	r := ks.do(t, "GET", kvPath("a"), key, nil)
+	expectStatus(t, "KV get while the meter is behind", r, http.StatusServiceUnavailable)
+	if e := r.apiErr(t); e.Code != sql.CodeInsufficientResources || r.header.Get("Retry-After") == "" {
+		t.Errorf("503 body %+v, Retry-After %q", e, r.header.Get("Retry-After"))
+	}
+	if got := ks.meter.take(); len(got) != 0 {
+		t.Errorf("refused statements metered: %+v", got)
+	}
+
+	ks.meter.behind.Store(false)
+	var one int
+	if err := conn.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("statement after the meter caught up: %v", err)
+	}
+	expectStatus(t, "KV get after the meter caught up", ks.do(t, "GET", kvPath("a"), key, nil), http.StatusOK)
+	if got := ks.meter.take(); len(got) != 2 {
+		t.Errorf("%d statements metered after the meter caught up, want 2: %+v", len(got), got)
+	}
 }
 
 // TestKVMetering checks that each KV call is metered once, with its kind,

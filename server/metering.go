@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,6 +26,23 @@ import (
 type UsageMeter interface {
 	// Record keeps u durably and returns its billing units.
 	Record(u billing.Usage) int64
+	// Admit is asked before each statement: an error refuses it, as
+	// billing.Meter does while its ledger is not keeping up.
+	Admit() error
+}
+
+// meterAdmit refuses a tenant's statement while its usage could not be
+// kept. The refusal wraps billing.ErrBehind, and is itself not metered.
+func (s *Server) meterAdmit() *sql.Error {
+	meter := s.cfg.Meter
+	if meter == nil {
+		return nil
+	}
+	if err := meter.Admit(); err != nil {
+		return sql.Errorf(sql.CodeInsufficientResources, "usage metering is behind: new statements are refused until it catches up").
+			WithHint("Try again in a few seconds.").WithCause(err)
+	}
+	return nil
 }
 
 // stmtMeter is the running statement's measurements.
@@ -128,7 +146,7 @@ func (c *conn) finishStatement(tag, text string, err error, refused bool) {
 		}
 	}
 	meter := c.srv.cfg.Meter
-	if meter == nil || tenant == "" {
+	if meter == nil || tenant == "" || errors.Is(err, billing.ErrBehind) {
 		return
 	}
 	units := meter.Record(billing.Usage{

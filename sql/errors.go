@@ -73,6 +73,7 @@ const (
 	CodeQueryCanceled                = "57014"
 	CodeAdminShutdown                = "57P01"
 	CodeProgramLimitExceeded         = "54000"
+	CodeInsufficientResources        = "53000"
 	CodeUndefinedFile                = "58P01"
 	CodeBadCopyFileFormat            = "22P04"
 	CodeInternalError                = "XX000"
@@ -127,6 +128,13 @@ func (e *Error) WithDetail(format string, args ...any) *Error {
 // WithHint sets the HINT line and returns e for chaining.
 func (e *Error) WithHint(format string, args ...any) *Error {
 	e.Hint = fmt.Sprintf(format, args...)
+	return e
+}
+
+// WithCause keeps err as the Go error this one was made from (for
+// errors.Is/As; never sent) and returns e for chaining.
+func (e *Error) WithCause(err error) *Error {
+	e.cause = err
 	return e
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -68,9 +69,71 @@ type billingSetup struct {
 	meter       *billing.Meter
 	exporter    *billing.Exporter // nil without a Stripe key
 	suspensions *billing.Suspensions
-	// customers counts the goroutines giving new tenants their Stripe
-	// customers; serve waits for them before the store closes.
-	customers sync.WaitGroup
+	// newTenants queues tenants created while serving for their Stripe
+	// customers; customers counts its worker, which serve waits for
+	// before the store closes.
+	newTenants newTenantQueue
+	customers  sync.WaitGroup
+}
+
+// newTenantQueue is the bounded set of tenants waiting for their Stripe
+// customer. One worker serves it, whatever the rate of tenant creation.
+type newTenantQueue struct {
+	mu      sync.Mutex
+	pending map[string]time.Time // tenant -> when its creation was seen
+	wake    chan struct{}
+}
+
+// maxQueuedTenants bounds the queue: a tenant beyond it gets its customer
+// from the exporter's next pass instead.
+const maxQueuedTenants = 10000
+
+// customerGrace is how long a queued tenant may stay invisible (its
+// creating transaction still open) before it is taken as rolled back.
+const customerGrace = 30 * time.Second
+
+func (q *newTenantQueue) add(tenant string, now time.Time) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.pending == nil {
+		q.pending = make(map[string]time.Time)
+	}
+	if _, ok := q.pending[tenant]; !ok && len(q.pending) >= maxQueuedTenants {
+		return false
+	}
+	q.pending[tenant] = now
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// snapshot returns the queued tenants, oldest first.
+func (q *newTenantQueue) snapshot() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	names := make([]string, 0, len(q.pending))
+	for t := range q.pending {
+		names = append(names, t)
+	}
+	slices.SortFunc(names, func(a, b string) int { return q.pending[a].Compare(q.pending[b]) })
+	return names
+}
+
+// done removes tenant unless it was queued again since seen.
+func (q *newTenantQueue) done(tenant string, seen time.Time) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if t, ok := q.pending[tenant]; ok && !t.After(seen) {
+		delete(q.pending, tenant)
+	}
+}
+
+func (q *newTenantQueue) queuedAt(tenant string) time.Time {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.pending[tenant]
 }
 
 // openBilling opens the meter (replaying its journal) and, with a Stripe
@@ -132,36 +195,58 @@ func (b *billingSetup) configure(ctx context.Context, cfg *server.Config, keys *
 		return
 	}
 	cfg.BillingWebhook = b.exporter.WebhookHandler(b.suspensions)
+	b.newTenants.wake = make(chan struct{}, 1)
 	cfg.TenantCreated = func(tenant string) {
-		b.customers.Add(1)
-		go func() {
-			defer b.customers.Done()
-			b.customerFor(ctx, keys, tenant, log)
-		}()
+		if !b.newTenants.add(tenant, time.Now()) {
+			log.Warn("stripe customer for new tenant left to the next export pass: too many tenants queued", "tenant", tenant)
+		}
 	}
+	b.customers.Add(1)
+	go func() {
+		defer b.customers.Done()
+		b.customersForNewTenants(ctx, keys, log)
+	}()
 }
 
-// customerFor gives a newly created tenant its Stripe customer once the
-// creating transaction has committed; a tenant rolled back gets none. The
-// exporter's passes create any customer this misses.
-func (b *billingSetup) customerFor(ctx context.Context, keys *auth.Store, tenant string, log *slog.Logger) {
-	for wait := 50 * time.Millisecond; wait < 30*time.Second; wait *= 2 {
+// customersForNewTenants gives each queued tenant its Stripe customer
+// once the creating transaction has committed; a tenant still invisible
+// after customerGrace was rolled back and gets none. The exporter's
+// passes create any customer this misses. Runs until ctx ends.
+func (b *billingSetup) customersForNewTenants(ctx context.Context, keys *auth.Store, log *slog.Logger) {
+	q := &b.newTenants
+	const poll = 100 * time.Millisecond
+	for {
+		names := q.snapshot()
+		var wait <-chan time.Time
+		if len(names) > 0 {
+			wait = time.After(poll) // a creator's commit may be pending
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(wait):
+		case <-q.wake:
+		case <-wait:
 		}
-		_, err := keys.GetTenant(ctx, tenant)
-		if errors.Is(err, auth.ErrNotFound) {
-			continue
+		for _, tenant := range q.snapshot() {
+			if ctx.Err() != nil {
+				return
+			}
+			seen := q.queuedAt(tenant)
+			_, err := keys.GetTenant(ctx, tenant)
+			if errors.Is(err, auth.ErrNotFound) {
+				if time.Since(seen) > customerGrace {
+					q.done(tenant, seen)
+				}
+				continue
+			}
+			if err == nil {
+				_, err = b.exporter.EnsureCustomer(ctx, tenant)
+			}
+			if err != nil {
+				log.Warn("stripe customer for new tenant", "tenant", tenant, "err", err)
+			}
+			q.done(tenant, seen)
 		}
-		if err == nil {
-			_, err = b.exporter.EnsureCustomer(ctx, tenant)
-		}
-		if err != nil {
-			log.Warn("stripe customer for new tenant", "tenant", tenant, "err", err)
-		}
-		return
 	}
 }
 

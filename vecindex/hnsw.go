@@ -272,13 +272,16 @@ type searcher struct {
 	beam  maxHeap
 	res   maxHeap
 	qbuf  []float32
-	items []item   // drained beam
-	sel   []item   // heuristic output
-	nbrs  []item   // neighbours being connected
-	prune []item   // candidates when re-pruning a full list
-	slots []uint32 // list being written
-	fresh []uint32 // unvisited neighbours of the node being expanded
-	dists int64    // distance computations of the current search
+	items []item // drained beam
+	sel   []item // heuristic output
+	nbrs  []item // neighbours being connected
+	// levelNbrs[l] holds the neighbours an insert chose at level l until
+	// it links them back.
+	levelNbrs [][]item
+	prune     []item   // candidates when re-pruning a full list
+	slots     []uint32 // list being written
+	fresh     []uint32 // unvisited neighbours of the node being expanded
+	dists     int64    // distance computations of the current search
 }
 
 func (ix *Index) getSearcher() *searcher {

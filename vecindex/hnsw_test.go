@@ -502,9 +502,10 @@ func TestSearchCountsDistances(t *testing.T) {
 // line, a small grid), where the heuristic keeps very few links per node,
 // on several goroutines, and checks that nodes are found from the entry
 // point. A new node's own list used to overwrite the back-links concurrent
-// inserts had already added to it, cutting 3-6% of the nodes off. A rarer
-// race remains: about 7 nodes in 300 parallel builds of the grid (none in
-// sequential builds) are not found, so a round may miss at most one.
+// inserts had already added to it, cutting 3-6% of the nodes off. And a
+// node used to become reachable at its upper levels before its level-0
+// list was written, so an insert that entered level 0 there found nothing
+// near: about 12 nodes in 600 parallel builds of the grid were lost.
 func TestParallelBuildReachesEveryNode(t *testing.T) {
 	line := make([][]float32, 1000)
 	for i := range line {
@@ -524,7 +525,7 @@ func TestParallelBuildReachesEveryNode(t *testing.T) {
 	}{{"line", line}, {"grid", grid}} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
-			for round := range 3 {
+			for round := range 10 {
 				ix, err := New(Config{Dim: 3, M: 16, EfConstruction: 64})
 				if err != nil {
 					t.Fatal(err)
@@ -542,7 +543,7 @@ func TestParallelBuildReachesEveryNode(t *testing.T) {
 						missed = append(missed, i)
 					}
 				}
-				if len(missed) > 1 {
+				if len(missed) > 0 {
 					t.Fatalf("round %d: %d nodes not found: %v", round, len(missed), missed)
 				}
 			}

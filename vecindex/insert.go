@@ -15,10 +15,11 @@ import (
 // under allocMu, (2) writes the vector while the slot is still unreachable,
 // (3) descends greedily from the entry point to its level, (4) at each of
 // its levels top-down runs a beam search with ef_construction, chooses M
-// neighbours by the heuristic, writes its own list and links itself into
-// each neighbour's list, re-pruning that list with the same heuristic when
-// it is full, and (5) if its level is above the top level, becomes the entry
-// point. Locking: one stripe lock at a time (own list, then each neighbour
+// neighbours by the heuristic and writes its own list, (5) then, level 0
+// first, links itself into each chosen neighbour's list, re-pruning that
+// list with the same heuristic when it is full, and (6) if its level is
+// above the top level, becomes the entry point. Until (5) no search can
+// reach the node, so none ever walks into a list not yet written. Locking: one stripe lock at a time (own list, then each neighbour
 // in turn), so inserts cannot deadlock; an insert that raises the top level
 // holds epMu throughout, as hnswlib holds its global lock, so two such
 // inserts do not race to become the entry point.
@@ -113,7 +114,19 @@ func (ix *Index) link(s *searcher, c uint32, level int) {
 	q := ix.vec(s.tab, c)
 	epd := ix.dist(q, ix.vec(s.tab, ep))
 	ep, epd = ix.greedy(s, q, ep, epd, top, level)
-	for l := min(level, top); l >= 0; l-- {
+	// c's own lists are written top-down as the searches go, but c is
+	// linked into its neighbours' lists (what makes it reachable) only
+	// once all of them are written, level 0 first: a construction search
+	// that reaches c at any level must find its lists there and below,
+	// or it descends into an empty level-0 list and links the new node
+	// to nothing near (hnswlib avoids this by holding c's lock for the
+	// whole insert, which searches then wait on).
+	upto := min(level, top)
+	for len(s.levelNbrs) <= upto {
+		s.levelNbrs = append(s.levelNbrs, nil)
+	}
+	for l := upto; l >= 0; l-- {
+		s.levelNbrs[l] = s.levelNbrs[l][:0]
 		if l == 0 {
 			ix.searchBase(s, q, ep, epd, ix.cfg.EfConstruction)
 		} else {
@@ -134,31 +147,39 @@ func (ix *Index) link(s *searcher, c uint32, level int) {
 		if len(cands) == 0 {
 			continue
 		}
-		sel := ix.selectNeighbors(s, cands, ix.m)
-		s.nbrs = append(s.nbrs[:0], sel...)
-		ix.connect(s, c, s.nbrs, l)
-		ep, epd = s.nbrs[0].id, s.nbrs[0].d
+		nbrs := append(s.levelNbrs[l], ix.selectNeighbors(s, cands, ix.m)...)
+		s.levelNbrs[l] = nbrs
+		ix.writeOwnList(s, c, nbrs, l)
+		ep, epd = nbrs[0].id, nbrs[0].d
+	}
+	for l := 0; l <= upto; l++ {
+		ix.linkBack(s, c, s.levelNbrs[l], l)
 	}
 	if level > top {
 		ix.ep.Store(packEP(level, c))
 	}
 }
 
-// connect writes c's list at level l (nbrs, ascending) and adds c to each
-// neighbour's list, re-pruning a full one by the heuristic over its old
-// neighbours plus c, all measured from the neighbour.
-func (ix *Index) connect(s *searcher, c uint32, nbrs []item, l int) {
-	mmax := ix.m
+// maxLinks is the capacity of a list at level l.
+func (ix *Index) maxLinks(l int) int {
 	if l == 0 {
-		mmax = ix.m0
+		return ix.m0
 	}
+	return ix.m
+}
+
+// writeOwnList writes c's list at level l: nbrs (ascending), merged with
+// any links concurrent inserts already added to it, re-pruned by the
+// heuristic when over capacity.
+func (ix *Index) writeOwnList(s *searcher, c uint32, nbrs []item, l int) {
+	mmax := ix.maxLinks(l)
 	lk := ix.lock(c)
 	lk.Lock()
-	// A concurrent insert that found c (through a back-link written
-	// earlier in this loop, at a higher level, or by a racing search) may
-	// already have added itself to c's list here: keep those links, or
-	// that node can lose its only way in. Over capacity, the heuristic
-	// chooses among them all, as for a neighbour's full list.
+	defer lk.Unlock()
+	// A concurrent insert that found c may already have added itself to
+	// c's list here: keep those links, or that node can lose its only way
+	// in. Over capacity, the heuristic chooses among them all, as for a
+	// neighbour's full list.
 	cl := ix.links(s, c, l)
 	merged := append(s.prune[:0], nbrs...)
 	vc := ix.vec(s.tab, c)
@@ -180,8 +201,13 @@ func (ix *Index) connect(s *searcher, c uint32, nbrs []item, l int) {
 		s.slots = append(s.slots, nb.id)
 	}
 	setList(cl, s.slots)
-	lk.Unlock()
+}
 
+// linkBack adds c to the list at level l of each of nbrs (c's chosen
+// neighbours there), re-pruning a full one by the heuristic over its old
+// neighbours plus c, all measured from the neighbour.
+func (ix *Index) linkBack(s *searcher, c uint32, nbrs []item, l int) {
+	mmax := ix.maxLinks(l)
 	for _, nb := range nbrs {
 		lk := ix.lock(nb.id)
 		lk.Lock()

@@ -374,7 +374,7 @@ func (n *workTableNode) open(*execCtx) (rowIter, error) {
 	return &sliceIter{rows: n.work.rows}, nil
 }
 
-// recursiveNode runs a recursive WITH query to its fixpoint.
+// recursiveNode runs a recursive WITH query to its fixpoint, lazily.
 type recursiveNode struct {
 	left, right           node
 	all                   bool
@@ -389,68 +389,100 @@ func (n *recursiveNode) open(x *execCtx) (rowIter, error) {
 	for i, c := range n.cols {
 		types[i] = c.typ
 	}
-	seen := map[string]bool{}
-	// keep projects a round's rows to the query's columns and, for
-	// UNION, drops those already produced.
-	keep := func(rows [][]sql.Datum, casts []sql.Expr) ([][]sql.Datum, error) {
-		out := rows[:0]
-		for _, r := range rows {
-			row := make([]sql.Datum, len(casts))
-			for i, e := range casts {
-				v, err := e.Eval(x.ec, r)
-				if err != nil {
-					return nil, err
-				}
-				row[i] = v
-			}
-			if !n.all {
-				var key []byte
-				for i, v := range row {
-					key = appendGroupKey(key, types[i], v)
-				}
-				if seen[string(key)] {
-					continue
-				}
-				seen[string(key)] = true
-			}
-			out = append(out, row)
+	it := &recursiveIter{n: n, types: types}
+	if !n.all {
+		it.seen = map[string]bool{}
+	}
+	left, err := n.left.open(x)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := drain(x, left)
+	if err != nil {
+		return nil, err
+	}
+	if it.round, err = it.keep(x, rows, n.leftCasts); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// recursiveIter returns a recursive query's rows a round at a time,
+// running the recursive term for the next round only when the current
+// one has been read, so that a LIMIT above it stops an unbounded
+// recursion as in PostgreSQL.
+type recursiveIter struct {
+	n     *recursiveNode
+	types []sql.Type
+	seen  map[string]bool // UNION: rows produced so far
+	round [][]sql.Datum   // the current round, next to return at i
+	i     int
+}
+
+func (it *recursiveIter) next(x *execCtx) ([]sql.Datum, error) {
+	for it.i >= len(it.round) {
+		if len(it.round) == 0 {
+			return nil, nil // fixpoint
 		}
-		return out, nil
-	}
-	it, err := n.left.open(x)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := drain(x, it)
-	if err != nil {
-		return nil, err
-	}
-	if rows, err = keep(rows, n.leftCasts); err != nil {
-		return nil, err
-	}
-	result := append([][]sql.Datum(nil), rows...)
-	saved := n.work.rows
-	defer func() { n.work.rows = saved }()
-	for len(rows) > 0 {
 		if err := checkCancel(x); err != nil {
 			return nil, err
 		}
-		n.work.rows = rows
-		it, err := n.right.open(x)
-		if err != nil {
+		if err := it.nextRound(x); err != nil {
 			return nil, err
 		}
-		next, err := drain(x, it)
-		if err != nil {
-			return nil, err
-		}
-		if rows, err = keep(next, n.rightCasts); err != nil {
-			return nil, err
-		}
-		result = append(result, rows...)
 	}
-	return &sliceIter{rows: result}, nil
+	it.i++
+	return it.round[it.i-1], nil
 }
+
+// nextRound runs the recursive term over the current round.
+func (it *recursiveIter) nextRound(x *execCtx) error {
+	work := it.n.work
+	saved := work.rows
+	defer func() { work.rows = saved }()
+	work.rows = it.round
+	right, err := it.n.right.open(x)
+	if err != nil {
+		return err
+	}
+	rows, err := drain(x, right)
+	if err != nil {
+		return err
+	}
+	it.round, it.i = nil, 0
+	it.round, err = it.keep(x, rows, it.n.rightCasts)
+	return err
+}
+
+// keep projects a round's rows to the query's columns and, for UNION,
+// drops those already produced.
+func (it *recursiveIter) keep(x *execCtx, rows [][]sql.Datum, casts []sql.Expr) ([][]sql.Datum, error) {
+	out := rows[:0]
+	for _, r := range rows {
+		row := make([]sql.Datum, len(casts))
+		for i, e := range casts {
+			v, err := e.Eval(x.ec, r)
+			if err != nil {
+				return nil, err
+			}
+			row[i] = v
+		}
+		if it.seen != nil {
+			var key []byte
+			for i, v := range row {
+				key = appendGroupKey(key, it.types[i], v)
+			}
+			if it.seen[string(key)] {
+				continue
+			}
+			it.seen[string(key)] = true
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+func (it *recursiveIter) close() {}
 
 // futureCTE reports whether name is a WITH query of a clause being
 // defined that the current query may not see yet (a forward reference in

@@ -459,13 +459,9 @@ func (it *recursiveIter) nextRound(x *execCtx) error {
 func (it *recursiveIter) keep(x *execCtx, rows [][]sql.Datum, casts []sql.Expr) ([][]sql.Datum, error) {
 	out := rows[:0]
 	for _, r := range rows {
-		row := make([]sql.Datum, len(casts))
-		for i, e := range casts {
-			v, err := e.Eval(x.ec, r)
-			if err != nil {
-				return nil, err
-			}
-			row[i] = v
+		row, err := evalRow(x, casts, r)
+		if err != nil {
+			return nil, err
 		}
 		if it.seen != nil {
 			var key []byte

@@ -81,13 +81,9 @@ func (n *valuesNode) columns() []colInfo { return n.cols }
 func (n *valuesNode) open(x *execCtx) (rowIter, error) {
 	out := make([][]sql.Datum, 0, len(n.rows))
 	for _, r := range n.rows {
-		row := make([]sql.Datum, len(r))
-		for i, e := range r {
-			v, err := e.Eval(x.ec, nil)
-			if err != nil {
-				return nil, err
-			}
-			row[i] = v
+		row, err := evalRow(x, r, nil)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, row)
 	}

@@ -113,13 +113,9 @@ func (b *builder) planExecuteSQL(es *pg_query.ExecuteStmt) (*plan, error) {
 		return nil, err
 	}
 	return &plan{columns: inner.columns, usesCatalog: true, run: func(x *execCtx) (Cursor, error) {
-		vals := make([]sql.Datum, len(args))
-		for i, a := range args {
-			v, err := a.Eval(x.ec, nil)
-			if err != nil {
-				return nil, err
-			}
-			vals[i] = v
+		vals, err := evalRow(x, args, nil)
+		if err != nil {
+			return nil, err
 		}
 		ix := *x
 		ec := *x.ec

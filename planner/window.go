@@ -849,7 +849,7 @@ func (p *winPartition) aggregate(set func(int, sql.Datum)) error {
 	}
 	incremental := incrementalAggs[c.agg.Name]
 	var st sql.AggState
-	fed := 0
+	fed, steps := 0, 0
 	prevLo, prevHi := -1, -1
 	var prev sql.Datum
 	for j := 0; j < m; j++ {
@@ -867,6 +867,13 @@ func (p *winPartition) aggregate(set func(int, sql.Datum)) error {
 			}
 			if err := st.Step(p.x.ec, inputs[fed]); err != nil {
 				return err
+			}
+			// A frame whose start moves restarts the aggregate per
+			// row, O(rows²) in a partition: stay cancellable inside.
+			if steps++; steps&4095 == 0 {
+				if err := checkCancel(p.x); err != nil {
+					return err
+				}
 			}
 		}
 		v, err := st.Final()

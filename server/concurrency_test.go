@@ -154,3 +154,29 @@ func TestStatementTimeout(t *testing.T) {
 		t.Fatalf("after timeout: v=%d err=%v", v, err)
 	}
 }
+
+// TestStatementTimeoutInsideLongComputations: statements that compute for
+// a long time without reading storage (an unbounded recursion, a window
+// aggregate over a frame whose start moves, restarted per row) stop at
+// statement_timeout with 57014, and the session goes on.
+func TestStatementTimeoutInsideLongComputations(t *testing.T) {
+	addr, password := server.StartTestServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c := connect(t, ctx, addr, password)
+	mustExec(t, c, `SET statement_timeout = '300ms'`)
+	for _, q := range []string{
+		`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT count(*) FROM t`,
+		`SELECT max(s) FROM (SELECT sum(g) OVER (ORDER BY g ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS s FROM generate_series(1, 300000) g) w`,
+	} {
+		_, err := c.Exec(ctx, q)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "57014" {
+			t.Fatalf("%s: got %v, want 57014 statement timeout", q, err)
+		}
+		var one int
+		if err := c.QueryRow(ctx, `SELECT 1`).Scan(&one); err != nil {
+			t.Fatalf("after the timeout of %s: %v", q, err)
+		}
+	}
+}

@@ -23,6 +23,9 @@ type savepoint struct {
 	// later close at ROLLBACK TO, as PostgreSQL's do.
 	cursorSerial uint64
 	settings     settingsMark
+	// listens and notifies are the lengths of the queued LISTEN/UNLISTEN
+	// and NOTIFY lists then.
+	listens, notifies int
 }
 
 // settingsMark is the session's parameters at a savepoint: ROLLBACK TO
@@ -100,6 +103,7 @@ func (s *Session) defineSavepoint(name string) error {
 		vecChanges: len(s.vecChanges), vecDDL: len(s.vecDDL),
 		cursorSerial: s.cursorSerial,
 		settings:     s.settings.mark(),
+		listens:      len(s.notify.pendingListen), notifies: len(s.notify.pending),
 	})
 	return nil
 }
@@ -155,6 +159,7 @@ func (s *Session) rollbackToSavepoint(name string) error {
 	}
 	s.undoVectorChanges(sp.vecChanges, sp.vecDDL)
 	s.closeCursorsAfter(sp.cursorSerial)
+	s.truncateNotifications(sp.listens, sp.notifies)
 	s.settleSettings()
 	s.settings.restore(sp.settings)
 	s.applyFormatSettings()

@@ -20,6 +20,7 @@ type Engine struct {
 	store  *storage.DB
 	vec    *vectorIndexes // loaded HNSW graphs, shared by every session
 	nextID atomic.Uint32  // backend pids handed to sessions, for pg_backend_pid()
+	notify notifyHub      // LISTEN/NOTIFY between sessions (notify.go)
 }
 
 // NewEngine returns an engine over an open store.
@@ -64,6 +65,8 @@ type Session struct {
 	// usage is what the statements since the last TakeUsage read, wrote
 	// and computed (metering).
 	usage StatementUsage
+	// notify is the session's LISTEN/NOTIFY state (notify.go).
+	notify sessionNotify
 	// prepared are the statements of SQL PREPARE (prepare_sql.go).
 	prepared map[string]*sqlPrepared
 	// started is when the session began and query the text of the
@@ -116,6 +119,7 @@ func (e *Engine) NewSession(ctx context.Context, opts SessionOptions) (*Session,
 		pid:      e.nextID.Add(1),
 		started:  time.Now(),
 	}
+	s.notify.signal = make(chan struct{}, 1)
 	dbName := opts.Database
 	if dbName == "" {
 		dbName = opts.User
@@ -264,6 +268,7 @@ func (s *Session) endTxn() {
 
 func (s *Session) commit(ctx context.Context) error {
 	if s.txn == nil {
+		s.settleNotifications(true)
 		return nil
 	}
 	txn := s.txn
@@ -275,14 +280,17 @@ func (s *Session) commit(ctx context.Context) error {
 	if err := txn.Commit(ctx); err != nil {
 		txn.Rollback()
 		s.settleVectorChanges(false, 0)
+		s.settleNotifications(false)
 		return err
 	}
 	s.settleVectorChanges(true, txn.CommitSeq())
+	s.settleNotifications(true)
 	return nil
 }
 
 func (s *Session) rollback() {
 	s.dropCursorsAtRollback()
+	s.settleNotifications(false)
 	if s.txn == nil {
 		s.explicit, s.aborted = false, false
 		return
@@ -296,7 +304,7 @@ func (s *Session) rollback() {
 // EndImplicit commits the implicit transaction at Sync or at the end of a
 // simple Query message. An explicit transaction stays open.
 func (s *Session) EndImplicit(ctx context.Context) error {
-	if s.explicit || s.txn == nil {
+	if s.explicit {
 		return nil
 	}
 	return s.commit(ctx)
@@ -317,6 +325,7 @@ func (s *Session) Fail(err error) {
 func (s *Session) Close() {
 	s.rollback()
 	s.closeCursors(func(*sqlCursor) bool { return true })
+	s.unlistenAll()
 }
 
 // notice sends a NOTICE or WARNING to the client.

@@ -440,8 +440,9 @@ func (b *builder) planDiscard(ds *pg_query.DiscardStmt) (*plan, error) {
 			if x.s.explicit {
 				return sql.Errorf(sql.CodeActiveSQLTransaction, "DISCARD ALL cannot run inside a transaction block")
 			}
-			// SET SESSION AUTHORIZATION DEFAULT and UNLISTEN * have
-			// nothing to do: the session has one user and keeps no listens.
+			// SET SESSION AUTHORIZATION DEFAULT has nothing to do: the
+			// session has one user.
+			x.s.unlistenAll()
 			x.s.resetAllSettings()
 			x.s.DeallocateAll()
 			x.s.txnReadOnly = false
@@ -461,20 +462,26 @@ func (b *builder) planDiscard(ds *pg_query.DiscardStmt) (*plan, error) {
 // maxNotifyPayload is PostgreSQL's NOTIFY payload limit in bytes.
 const maxNotifyPayload = 7999
 
-// planListen plans LISTEN, UNLISTEN and NOTIFY. They are accepted and
-// checked as PostgreSQL checks them; notifications are not delivered
-// (no session receives them).
+// planListen plans LISTEN, UNLISTEN and NOTIFY (see notify.go).
 func (b *builder) planListen(n *pg_query.Node) (*plan, error) {
 	var p *plan
 	switch v := n.Node.(type) {
 	case *pg_query.Node_ListenStmt:
-		p = b.utility("LISTEN", nil)
+		channel := v.ListenStmt.Conditionname
+		p = b.utility("LISTEN", func(x *execCtx) error {
+			x.s.queueListen(channel, true)
+			return nil
+		})
 	case *pg_query.Node_UnlistenStmt:
-		p = b.utility("UNLISTEN", nil)
+		channel := v.UnlistenStmt.Conditionname // "" for UNLISTEN *
+		p = b.utility("UNLISTEN", func(x *execCtx) error {
+			x.s.queueListen(channel, false)
+			return nil
+		})
 	case *pg_query.Node_NotifyStmt:
-		payload := v.NotifyStmt.Payload
+		channel, payload := v.NotifyStmt.Conditionname, v.NotifyStmt.Payload
 		p = b.utility("NOTIFY", func(x *execCtx) error {
-			return checkNotify(v.NotifyStmt.Conditionname, payload)
+			return x.s.queueNotify(channel, payload)
 		})
 	default:
 		return nil, sql.Errorf(sql.CodeFeatureNotSupported, "statement %s is not supported yet", nodeName(n))
@@ -499,8 +506,22 @@ func checkNotify(channel, payload string) error {
 
 func init() {
 	defineCatalogFunc("pg_notify", sql.TypeVoid, func(x *execCtx, args []sql.Datum) (sql.Datum, error) {
-		return "", checkNotify(args[0].(string), args[1].(string))
+		// NULL arguments: the channel check refuses an empty name, and a
+		// NULL payload is an empty one, as in PostgreSQL.
+		channel, _ := args[0].(string)
+		payload, _ := args[1].(string)
+		return "", x.s.queueNotify(channel, payload)
 	}, []sql.Type{sql.TypeText, sql.TypeText})
+	catalogSRFs["pg_listening_channels"] = &catalogSRF{
+		cols: []colInfo{col("pg_listening_channels", typeText)},
+		rows: func(x *execCtx, _ []sql.Datum) ([][]sql.Datum, error) {
+			var rows [][]sql.Datum
+			for _, ch := range x.s.listeningChannels() {
+				rows = append(rows, []sql.Datum{ch})
+			}
+			return rows, nil
+		},
+	}
 }
 
 func sortStrings(s []string) {

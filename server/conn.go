@@ -63,6 +63,12 @@ type conn struct {
 
 	mu         sync.Mutex
 	stmtCancel context.CancelFunc // cancels the running statement, nil when idle
+
+	// idleMu guards idle, which is set while the connection's goroutine
+	// waits for the client's next message: only then may the notifier
+	// goroutine write (LISTEN/NOTIFY, notify.go).
+	idleMu sync.Mutex
+	idle   bool
 }
 
 // fatal is an error after which the connection is closed; it is sent to the
@@ -149,6 +155,7 @@ func (c *conn) serve() {
 		c.interruptRead()
 	}
 	c.log = c.log.With("pid", c.pid)
+	go c.notifier()
 	if err := c.loop(); err != nil {
 		c.sendFatal(err)
 	}

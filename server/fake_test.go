@@ -107,7 +107,11 @@ func (f *fakeSession) FormatOptions() *sql.FormatOptions { return sql.DefaultFor
 func (f *fakeSession) ParameterStatus() [][2]string {
 	return [][2]string{{"server_version", "15.0"}, {"client_encoding", "UTF8"}}
 }
-func (f *fakeSession) Close()                             {}
+func (f *fakeSession) Close()                        {}
+func (f *fakeSession) NotifySignal() <-chan struct{} { return nil }
+func (f *fakeSession) TakeNotifications() []planner.Notification {
+	return nil
+}
 func (f *fakeSession) TakeChangedParameters() [][2]string { c := f.changed; f.changed = nil; return c }
 func (f *fakeSession) TakeUsage() planner.StatementUsage  { return planner.StatementUsage{} }
 func (f *fakeSession) ReportUsage() bool                  { return false }

@@ -56,7 +56,11 @@ func (c *conn) loop() error {
 		if c.srv.draining.Load() {
 			c.interruptRead()
 		}
+		if err := c.setIdle(true); err != nil {
+			return err
+		}
 		msg, err := c.be.Receive()
+		_ = c.setIdle(false)
 		if err != nil {
 			return c.receiveError(err)
 		}
@@ -195,6 +199,7 @@ func (c *conn) sendReady() {
 		return // the connection is closing (see sendError)
 	}
 	c.checkPortals()
+	c.sendNotifications()
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: c.sess.TxStatus()})
 }
 

@@ -104,6 +104,8 @@ type engineSession interface {
 	TakeChangedParameters() [][2]string
 	TakeUsage() planner.StatementUsage
 	ReportUsage() bool
+	NotifySignal() <-chan struct{}
+	TakeNotifications() []planner.Notification
 	Close()
 }
 

@@ -440,8 +440,15 @@ func (s *Session) holdCursorsAtCommit(ctx context.Context) error {
 	if len(s.cursors) == 0 {
 		return nil
 	}
+	// The reads run under the committing statement's statement_timeout
+	// (ctx carries it), not the DECLARE's or the last FETCH's, which may
+	// have passed while the transaction stayed open.
+	deadline, _ := ctx.Deadline()
 	for _, c := range s.cursors {
 		if c.hold && c.txnGen == s.txnGen {
+			if c.x != nil {
+				c.x.deadline = deadline
+			}
 			if err := c.materialize(ctx); err != nil {
 				return err
 			}

@@ -180,3 +180,32 @@ func TestStatementTimeoutInsideLongComputations(t *testing.T) {
 		}
 	}
 }
+
+// TestHoldCursorOutlivesDeclareTimeout: a WITH HOLD cursor is read to its
+// end at COMMIT under the COMMIT's statement_timeout, not the DECLARE's,
+// which passed while the transaction stayed open.
+func TestHoldCursorOutlivesDeclareTimeout(t *testing.T) {
+	addr, password := server.StartTestServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := connect(t, ctx, addr, password)
+	mustExec(t, c, `CREATE TABLE heldrows (id int PRIMARY KEY)`)
+	mustExec(t, c, `INSERT INTO heldrows SELECT g FROM generate_series(1, 3000) g`)
+	mustExec(t, c, `SET statement_timeout = '200ms'`)
+	mustExec(t, c, `BEGIN`)
+	// The DECLARE reads ahead one row; COMMIT reads the rest from the scan.
+	mustExec(t, c, `DECLARE held CURSOR WITH HOLD FOR SELECT id FROM heldrows`)
+	time.Sleep(400 * time.Millisecond)
+	mustExec(t, c, `COMMIT`)
+	rows, err := c.Query(ctx, `FETCH ALL FROM held`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	for rows.Next() {
+		got++
+	}
+	if rows.Err() != nil || got != 3000 {
+		t.Fatalf("FETCH ALL after COMMIT: %d rows, %v", got, rows.Err())
+	}
+}

@@ -92,6 +92,17 @@ func (lt *lockTable) wouldDeadlock(txn, owner uint64) bool {
 	return false
 }
 
+// waitsFor reports whether txn waits, directly or through a chain of
+// waiters, for a lock owner holds.
+func (lt *lockTable) waitsFor(txn, owner uint64) bool {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	if _, waiting := lt.waiting[txn]; !waiting {
+		return false
+	}
+	return lt.wouldDeadlock(owner, txn)
+}
+
 // releaseAll frees every key in keys that txn holds and wakes their waiters.
 func (lt *lockTable) releaseAll(txn uint64, keys []string) {
 	lt.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/quartzdb/quartzdb/sql"
 )
@@ -649,24 +650,51 @@ func (t *Txn) markWriter() {
 // snapshot sees all their rows. Building an index uses it so no write
 // begun before the index was known escapes both the index's scan and the
 // index maintenance of later writes.
+//
+// A writer that waits, directly or through others, for a row lock self
+// holds would never end: the wait fails with 40P01 instead, as
+// PostgreSQL's deadlock detector fails it (checked every
+// deadlockCheckInterval, since the writer may start waiting later).
 func (db *DB) WaitForWriters(ctx context.Context, self *Txn) error {
+	type writer struct {
+		id   uint64
+		done chan struct{}
+	}
 	db.mu.Lock()
-	var waits []chan struct{}
+	var waits []writer
 	for t, done := range db.writers {
 		if t != self {
-			waits = append(waits, done)
+			waits = append(waits, writer{t.id, done})
 		}
 	}
 	db.mu.Unlock()
-	for _, done := range waits {
+	var tick <-chan time.Time
+	if self != nil && len(waits) > 0 {
+		ticker := time.NewTicker(deadlockCheckInterval)
+		defer ticker.Stop()
+		tick = ticker.C
+	}
+	for len(waits) > 0 {
 		select {
-		case <-done:
+		case <-waits[0].done:
+			waits = waits[1:]
 		case <-ctx.Done():
 			return sql.Wrap(ctx.Err())
+		case <-tick:
+			for _, w := range waits {
+				if db.locks.waitsFor(w.id, self.id) {
+					return sql.Errorf(sql.CodeDeadlockDetected, "deadlock detected").
+						WithDetail("Process %d waits for the writers of the table; transaction %d waits for a row lock process %d holds.", self.id, w.id, self.id)
+				}
+			}
 		}
 	}
 	return nil
 }
+
+// deadlockCheckInterval is how often WaitForWriters looks for a cycle
+// (PostgreSQL's deadlock_timeout defaults to 1s).
+const deadlockCheckInterval = 100 * time.Millisecond
 
 func (t *Txn) finish() {
 	t.done = true

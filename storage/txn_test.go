@@ -426,3 +426,65 @@ func TestSequences(t *testing.T) {
 		t.Errorf("descending sequence gave %d, %d", a, b)
 	}
 }
+
+// TestWaitForWritersDeadlock: an index build waiting for the open writers
+// fails with 40P01, instead of waiting forever, when a writer waits for a
+// row lock the builder's own transaction holds, whether the writer was
+// already waiting or starts waiting after the build did, directly or
+// through another writer. Other writers are simply waited for.
+func TestWaitForWritersDeadlock(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		chain, late bool
+	}{{"direct", false, false}, {"starts waiting later", false, true}, {"through another writer", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			db, _ := openTestDB(t)
+			ctx := context.Background()
+			builder, writer, middle := db.Begin(ReadCommitted), db.Begin(ReadCommitted), db.Begin(ReadCommitted)
+			for _, w := range []struct {
+				txn *Txn
+				key string
+			}{{builder, "held"}, {writer, "w"}, {middle, "m"}} {
+				if err := w.txn.Put(ctx, []byte(w.key), []byte("1")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			blockedOn := "held"
+			middlec := make(chan error, 1)
+			if tc.chain {
+				// writer waits for middle, middle for the builder.
+				blockedOn = "m"
+				go func() { middlec <- middle.Put(ctx, []byte("held"), []byte("2")) }()
+				waitUntilWaiting(t, db, middle)
+			}
+			errc := make(chan error, 1)
+			block := func() {
+				go func() { errc <- writer.Put(ctx, []byte(blockedOn), []byte("2")) }()
+				waitUntilWaiting(t, db, writer)
+			}
+			if !tc.late {
+				block()
+			}
+			waited := make(chan error, 1)
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			go func() { waited <- db.WaitForWriters(wctx, builder) }()
+			if tc.late {
+				time.Sleep(2 * deadlockCheckInterval)
+				block()
+			}
+			wantCode(t, <-waited, sql.CodeDeadlockDetected)
+			builder.Rollback()
+			if tc.chain {
+				if err := <-middlec; err != nil {
+					t.Fatalf("middle writer after the builder rolled back: %v", err)
+				}
+			}
+			middle.Rollback()
+			if err := <-errc; err != nil {
+				t.Fatalf("writer after the builder rolled back: %v", err)
+			}
+			writer.Rollback()
+		})
+	}
+}

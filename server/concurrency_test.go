@@ -191,11 +191,11 @@ func TestHoldCursorOutlivesDeclareTimeout(t *testing.T) {
 	c := connect(t, ctx, addr, password)
 	mustExec(t, c, `CREATE TABLE heldrows (id int PRIMARY KEY)`)
 	mustExec(t, c, `INSERT INTO heldrows SELECT g FROM generate_series(1, 3000) g`)
-	mustExec(t, c, `SET statement_timeout = '200ms'`)
+	mustExec(t, c, `SET statement_timeout = '500ms'`)
 	mustExec(t, c, `BEGIN`)
 	// The DECLARE reads ahead one row; COMMIT reads the rest from the scan.
 	mustExec(t, c, `DECLARE held CURSOR WITH HOLD FOR SELECT id FROM heldrows`)
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(time.Second)
 	mustExec(t, c, `COMMIT`)
 	rows, err := c.Query(ctx, `FETCH ALL FROM held`)
 	if err != nil {

@@ -133,11 +133,8 @@ func TestConcurrentTransactions(t *testing.T) {
 // TestStatementTimeout checks that statement_timeout cancels a statement
 // waiting for a row lock with 57014, and that the session goes on.
 func TestStatementTimeout(t *testing.T) {
-	addr, password := server.StartTestServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	a := connect(t, ctx, addr, password)
-	b := connect(t, ctx, addr, password)
+	ctx, conns := startAndConnect(t, 2)
+	a, b := conns[0], conns[1]
 	mustExec(t, a, `CREATE TABLE locked (id int PRIMARY KEY, v int)`)
 	mustExec(t, a, `INSERT INTO locked VALUES (1, 0)`)
 	mustExec(t, a, `BEGIN`)
@@ -160,10 +157,8 @@ func TestStatementTimeout(t *testing.T) {
 // aggregate over a frame whose start moves, restarted per row) stop at
 // statement_timeout with 57014, and the session goes on.
 func TestStatementTimeoutInsideLongComputations(t *testing.T) {
-	addr, password := server.StartTestServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	c := connect(t, ctx, addr, password)
+	ctx, conns := startAndConnect(t, 1)
+	c := conns[0]
 	mustExec(t, c, `SET statement_timeout = '300ms'`)
 	for _, q := range []string{
 		`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT count(*) FROM t`,
@@ -185,10 +180,8 @@ func TestStatementTimeoutInsideLongComputations(t *testing.T) {
 // end at COMMIT under the COMMIT's statement_timeout, not the DECLARE's,
 // which passed while the transaction stayed open.
 func TestHoldCursorOutlivesDeclareTimeout(t *testing.T) {
-	addr, password := server.StartTestServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c := connect(t, ctx, addr, password)
+	ctx, conns := startAndConnect(t, 1)
+	c := conns[0]
 	mustExec(t, c, `CREATE TABLE heldrows (id int PRIMARY KEY)`)
 	mustExec(t, c, `INSERT INTO heldrows SELECT g FROM generate_series(1, 3000) g`)
 	mustExec(t, c, `SET statement_timeout = '500ms'`)
@@ -208,4 +201,18 @@ func TestHoldCursorOutlivesDeclareTimeout(t *testing.T) {
 	if rows.Err() != nil || got != 3000 {
 		t.Fatalf("FETCH ALL after COMMIT: %d rows, %v", got, rows.Err())
 	}
+}
+
+// startAndConnect starts a test server and opens n admin connections,
+// with a context that bounds the test at 60 seconds.
+func startAndConnect(t *testing.T, n int) (context.Context, []*pgx.Conn) {
+	t.Helper()
+	addr, password := server.StartTestServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	conns := make([]*pgx.Conn, n)
+	for i := range conns {
+		conns[i] = connect(t, ctx, addr, password)
+	}
+	return ctx, conns
 }

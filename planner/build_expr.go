@@ -456,27 +456,11 @@ func (b *builder) aExpr(a *pg_query.A_Expr, sc *scope) (sql.Expr, error) {
 			e, err := sql.NewUnaryOp(op, r)
 			return e, b.errAt(err, a.Location)
 		}
-		l, err := b.expr(a.Lexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.expr(a.Rexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		e, err := sql.NewBinaryOp(op, l, r)
-		return e, b.errAt(err, a.Location)
+		return b.binary(a, sc, func(l, r sql.Expr) (sql.Expr, error) { return sql.NewBinaryOp(op, l, r) })
 	case pg_query.A_Expr_Kind_AEXPR_OP_ANY, pg_query.A_Expr_Kind_AEXPR_OP_ALL:
-		l, err := b.expr(a.Lexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.expr(a.Rexpr, sc)
-		if err != nil {
-			return nil, err
-		}
-		e, err := sql.NewScalarArrayOp(op, l, r, a.Kind == pg_query.A_Expr_Kind_AEXPR_OP_ANY)
-		return e, b.errAt(err, a.Location)
+		return b.binary(a, sc, func(l, r sql.Expr) (sql.Expr, error) {
+			return sql.NewScalarArrayOp(op, l, r, a.Kind == pg_query.A_Expr_Kind_AEXPR_OP_ANY)
+		})
 	case pg_query.A_Expr_Kind_AEXPR_IN:
 		l, err := b.expr(a.Lexpr, sc)
 		if err != nil {

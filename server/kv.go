@@ -408,10 +408,22 @@ func (s *Server) newKVCall(w http.ResponseWriter, r *http.Request, kind string, 
 	return k
 }
 
-// session opens a session of the caller's key on its tenant's database,
-// with the options its pgwire login would get, and a context bounded by
-// the key's statement timeout and the server's life.
-func (k *kvCall) session() (context.Context, engineSession, func(), error) {
+// session starts the call's own work (its CPU time counts from here): it
+// opens a session of the caller's key on its tenant's database, with the
+// options its pgwire login would get, and a context bounded by the key's
+// statement timeout and the server's life. ok false means it failed and
+// the call has been answered.
+func (k *kvCall) session() (ctx context.Context, sess engineSession, done func(), ok bool) {
+	k.work = time.Now()
+	ctx, sess, done, err := k.openSession()
+	if err != nil {
+		k.sqlFail(err)
+		return nil, nil, nil, false
+	}
+	return ctx, sess, done, true
+}
+
+func (k *kvCall) openSession() (context.Context, engineSession, func(), error) {
 	s, c := k.s, k.caller
 	var ctx context.Context
 	var cancel context.CancelFunc
@@ -641,10 +653,8 @@ func (s *Server) handleKV(w http.ResponseWriter, r *http.Request) {
 		}
 		value = string(body)
 	}
-	k.work = time.Now()
-	ctx, sess, done, err := k.session()
-	if err != nil {
-		k.sqlFail(err)
+	ctx, sess, done, ok := k.session()
+	if !ok {
 		return
 	}
 	defer done()
@@ -732,10 +742,8 @@ func (s *Server) handleKVList(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	k.work = time.Now()
-	ctx, sess, done, err := k.session()
-	if err != nil {
-		k.sqlFail(err)
+	ctx, sess, done, ok := k.session()
+	if !ok {
 		return
 	}
 	defer done()
